@@ -1,0 +1,275 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def published(self) -> CaseQuerySet:
+        return self.filter(published=True)
+
+
+class Case(models.Model):
+    """A consulting case from the library: the context and its numbered questions."""
+
+    class CaseType(models.TextChoices):
+        PROFITABILITY = "profitability", "Profitability"
+        MARKET_ENTRY = "market_entry", "Market entry"
+        MARKET_SIZING = "market_sizing", "Market sizing"
+        MERGERS_ACQUISITIONS = "mergers_acquisitions", "M&A"
+        PRICING = "pricing", "Pricing"
+        OPERATIONS = "operations", "Operations"
+        GROWTH = "growth", "Growth"
+
+    class LeadType(models.TextChoices):
+        INTERVIEWER_LED = "interviewer_led", "Interviewer-led"
+        CANDIDATE_LED = "candidate_led", "Candidate-led"
+
+    class Difficulty(models.TextChoices):
+        EASY = "easy", "Easy"
+        MEDIUM = "medium", "Medium"
+        HARD = "hard", "Hard"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    case_type = models.CharField(max_length=30, choices=CaseType.choices)
+    lead_type = models.CharField(max_length=20, choices=LeadType.choices)
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
+    industry = models.CharField(max_length=100)
+    summary = models.CharField(max_length=500)
+    prompt = models.TextField(help_text="The case context read to the candidate.")
+    estimated_minutes = models.PositiveSmallIntegerField(default=30)
+    published = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseQuestion(models.Model):
+    class Kind(models.TextChoices):
+        CLARIFYING = "clarifying", "Clarifying"
+        FRAMEWORK = "framework", "Framework"
+        MATH = "math", "Math"
+        EXHIBIT = "exhibit", "Exhibit"
+        BRAINSTORM = "brainstorm", "Brainstorm"
+        SYNTHESIS = "synthesis", "Synthesis"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="questions")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    prompt = models.TextField()
+    evaluator_context = models.TextField(help_text="What a strong answer contains. Never shown.")
+
+    class Meta:
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="case_question_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="case_question_number_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} Q{self.number}"
+
+
+class InterviewQuerySet(models.QuerySet["Interview"]):
+    def visible_to(self, user: settings.AUTH_USER_MODEL) -> InterviewQuerySet:
+        return self if user.is_staff else self.filter(owner=user)
+
+
+class Interview(models.Model):
+    """One practice interview and its lifecycle. Changed only through interviews.services."""
+
+    class Kind(models.TextChoices):
+        JOB = "job", "Job interview"
+        CASE = "case", "Case interview"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        ABANDONED = "abandoned", "Abandoned"
+        FAILED = "failed", "Failed"
+
+    class FeedbackStatus(models.TextChoices):
+        NONE = "none", "Not requested"
+        PENDING = "pending", "Pending"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        NOT_ENOUGH = "not_enough", "Not enough to assess"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interviews"
+    )
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    job_title = models.CharField(max_length=200, blank=True)
+    job_description = models.TextField(blank=True)
+    use_resume = models.BooleanField(default=False)
+    resume_text = models.TextField(blank=True, help_text="Snapshot of the resume at creation.")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="interviews"
+    )
+    # Snapshot of the case (title, type, prompt, questions with evaluator context) taken at start,
+    # so later edits to the case never change an old interview or its report.
+    case_snapshot = models.JSONField(default=dict, blank=True)
+    # The exact instructions sent upstream, keyed by question number ("job" for job interviews).
+    instructions_snapshot = models.JSONField(default=dict, blank=True)
+    question_count = models.PositiveSmallIntegerField(default=0)
+    current_question = models.PositiveSmallIntegerField(default=1)
+    questions_completed = models.PositiveSmallIntegerField(default=0)
+    time_limit_minutes = models.PositiveSmallIntegerField(default=30)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    credits_charged = models.PositiveIntegerField(default=0)
+    credits_refunded = models.PositiveIntegerField(default=0)
+    # Set by the server when an upstream session was minted: the only fact a refund may rest on.
+    first_minted_at = models.DateTimeField(null=True, blank=True)
+    call_id = models.CharField(max_length=100, blank=True)
+    end_reason = models.CharField(max_length=40, blank=True)
+    feedback_status = models.CharField(
+        max_length=12, choices=FeedbackStatus.choices, default=FeedbackStatus.NONE
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="job", case__isnull=True) | Q(kind="case", case__isnull=False),
+                name="interview_case_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(credits_refunded__lte=models.F("credits_charged")),
+                name="interview_refund_lte_charge",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def title(self) -> str:
+        if self.kind == self.Kind.CASE:
+            return self.case_snapshot.get("title") or (self.case.title if self.case_id else "")
+        return self.job_title
+
+    @property
+    def deadline(self) -> datetime | None:
+        if self.started_at is None:
+            return None
+        return self.started_at + timedelta(minutes=self.time_limit_minutes)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.COMPLETED, self.Status.ABANDONED, self.Status.FAILED)
+
+    def is_visible_to(self, user: settings.AUTH_USER_MODEL) -> bool:
+        return user.is_authenticated and (user.is_staff or self.owner_id == user.pk)
+
+
+class TranscriptTurn(models.Model):
+    class Speaker(models.TextChoices):
+        INTERVIEWER = "interviewer", "Interviewer"
+        CANDIDATE = "candidate", "Candidate"
+
+    class Source(models.TextChoices):
+        SPEECH = "speech", "Speech"
+        TYPED = "typed", "Typed"
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="turns")
+    question_number = models.PositiveSmallIntegerField(default=1)
+    speaker = models.CharField(max_length=12, choices=Speaker.choices)
+    text = models.TextField()
+    start_ms = models.PositiveIntegerField(default=0, help_text="Offset from interview start.")
+    duration_ms = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=6, choices=Source.choices, default=Source.SPEECH)
+    # The client's own id for the turn, so a re-sent event batch never stores a turn twice.
+    client_turn_id = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["interview", "start_ms", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "client_turn_id"], name="turn_client_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}: {self.text[:40]}"
+
+
+class StageTiming(models.Model):
+    """A room state transition reported by the browser (ms since the candidate clicked Start)."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="timings")
+    attempt = models.CharField(max_length=40, help_text="Client id of one connect attempt.")
+    question_number = models.PositiveSmallIntegerField(default=1)
+    stage = models.CharField(max_length=30)
+    elapsed_ms = models.PositiveIntegerField()
+    error = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["interview", "attempt", "elapsed_ms"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "attempt", "question_number", "stage"],
+                name="stage_timing_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} at {self.elapsed_ms} ms"
+
+
+class Feedback(models.Model):
+    """The report for one interview: AI assessment (when available) and measured analytics."""
+
+    interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="feedback")
+    source = models.CharField(max_length=12, default="analytics")  # "ai+analytics" or "analytics"
+    model = models.CharField(max_length=60, blank=True)
+    assessment = models.JSONField(default=dict, blank=True)  # schema-validated AI output
+    analytics = models.JSONField(default=dict, blank=True)  # measured delivery figures
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Feedback for {self.interview_id}"
+
+
+class ReportShare(models.Model):
+    """A read-only, revocable, expiring link to one interview's report."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="shares")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Share of {self.interview_id}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,102 @@
+"""Shared personas and test plumbing. Celery runs eagerly; the cache is cleared per test."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import Profile, User
+from billing import services as billing
+from billing.models import LedgerEntry, Plan, Subscription
+from vocahire.celery import app as celery_app
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_and_clean_cache(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def postgres_only(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks; run with DATABASE_URL (CI does)")
+
+
+def make_user(email: str, *, credits: int = 0, is_staff: bool = False) -> User:
+    user = User.objects.create_user(email, PASSWORD, is_staff=is_staff)
+    Profile.objects.create(user=user, display_name=email.split("@")[0].title())
+    if credits:
+        billing.credits_grant(
+            user_id=user.pk,
+            amount=credits,
+            kind=LedgerEntry.Kind.STAFF_GRANT,
+            idempotency_key=f"test-grant:{user.pk}",
+            reason="test persona",
+        )
+    return user
+
+
+def make_subscription(user: User, *, days: int = 30) -> Subscription:
+    plan, _ = Plan.objects.get_or_create(
+        slug="test-monthly", defaults={"name": "Monthly", "price_cents": 1900}
+    )
+    return Subscription.objects.create(
+        user=user,
+        plan=plan,
+        status=Subscription.Status.ACTIVE,
+        current_period_end=timezone.now() + timedelta(days=days),
+    )
+
+
+@pytest.fixture
+def candidate(db) -> User:
+    """A candidate with 3 credits and no subscription."""
+    return make_user("candidate@example.com", credits=3)
+
+
+@pytest.fixture
+def broke_candidate(db) -> User:
+    """A candidate with no credits."""
+    return make_user("broke@example.com")
+
+
+@pytest.fixture
+def subscriber(db) -> User:
+    """A candidate with an active subscription (and 1 credit)."""
+    user = make_user("subscriber@example.com", credits=1)
+    make_subscription(user)
+    return user
+
+
+@pytest.fixture
+def other_candidate(db) -> User:
+    """Someone else, for access checks."""
+    return make_user("other@example.com", credits=3)
+
+
+@pytest.fixture
+def staff(db) -> User:
+    return make_user("staff@example.com", is_staff=True)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def api_as(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

@@ -1,0 +1,88 @@
+"""One error shape for the whole API: {"detail": "<sentence>", "code": "<machine_code>"}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ApiError(exceptions.APIException):
+    """An error with our own code and status, raised by API views from service errors."""
+
+    def __init__(
+        self, detail: str, code: str, status_code: int = 400, headers: dict | None = None
+    ) -> None:
+        super().__init__(detail=detail, code=code)
+        self.status_code = status_code
+        self.headers = headers or {}
+
+
+_DEFAULT_CODES = {
+    status.HTTP_401_UNAUTHORIZED: "not_authenticated",
+    status.HTTP_403_FORBIDDEN: "forbidden",
+    status.HTTP_404_NOT_FOUND: "not_found",
+    status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
+    status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
+}
+
+
+def _flatten(detail: Any) -> str:
+    if isinstance(detail, dict):
+        parts = []
+        for field, value in detail.items():
+            text = _flatten(value)
+            parts.append(text if field in ("non_field_errors", "detail") else f"{field}: {text}")
+        return " ".join(parts)
+    if isinstance(detail, list):
+        return " ".join(_flatten(item) for item in detail)
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Render every API error as {"detail", "code"}; validation errors also carry "fields"."""
+    if isinstance(exc, DatabaseError):
+        return Response(
+            {
+                "detail": "The database is temporarily unavailable. Please try again shortly.",
+                "code": "database_unavailable",
+            },
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ApiError):
+        response.data = {"detail": str(exc.detail), "code": exc.detail.code}
+        for key, value in exc.headers.items():
+            response[key] = value
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {
+            "detail": _flatten(exc.detail) or "The request is not valid.",
+            "code": "invalid",
+            "fields": exc.detail if isinstance(exc.detail, dict) else None,
+        }
+        return response
+    if isinstance(exc, exceptions.Throttled):
+        response.data = {
+            "detail": f"Too many requests. Try again in {exc.wait or 1:.0f} seconds.",
+            "code": "throttled",
+        }
+        return response
+    code = getattr(exc, "default_code", None) or _DEFAULT_CODES.get(response.status_code, "error")
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        code = "not_authenticated"
+    detail = response.data.get("detail") if isinstance(response.data, dict) else response.data
+    response.data = {"detail": _flatten(detail), "code": code}
+    return response

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+logger = logging.getLogger(__name__)
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "landing.html")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # any driver error means "down" for a health check
+        logger.exception("healthz: database check failed")
+        return False
+
+
+def _cache_ok() -> bool:
+    key, value = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
+    try:
+        cache.set(key, value, 10)
+        ok = cache.get(key) == value
+        cache.delete(key)
+        return ok
+    except Exception:
+        logger.exception("healthz: cache check failed")
+        return False
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and cache answer; 503 naming what failed."""
+    checks = {"database": _database_ok(), "cache": _cache_ok()}
+    failed = [name for name, ok in checks.items() if not ok]
+    body = {
+        "status": "ok" if not failed else "unavailable",
+        "checks": {name: "ok" if ok else "failed" for name, ok in checks.items()},
+    }
+    if failed:
+        body["failed"] = failed
+    return JsonResponse(body, status=503 if failed else 200)
