@@ -136,6 +136,9 @@ class Interview(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     credits_charged = models.PositiveIntegerField(default=0)
     credits_refunded = models.PositiveIntegerField(default=0)
+    # Bumped by every start that moves a draft to in progress; part of the debit's idempotency
+    # key, so a start after a reverted (refunded) one charges again exactly once.
+    start_attempt = models.PositiveSmallIntegerField(default=0)
     # Set by the server when an upstream session was minted: the only fact a refund may rest on.
     first_minted_at = models.DateTimeField(null=True, blank=True)
     call_id = models.CharField(max_length=100, blank=True)
