@@ -1,5 +1,34 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from interviews import api
+
+urlpatterns = [
+    path("interviews", api.InterviewListCreateApi.as_view(), name="api-interviews"),
+    path(
+        "interviews/<uuid:interview_id>",
+        api.InterviewDetailApi.as_view(),
+        name="api-interview-detail",
+    ),
+    path(
+        "interviews/<uuid:interview_id>/start",
+        api.InterviewStartApi.as_view(),
+        name="api-interview-start",
+    ),
+    path(
+        "interviews/<uuid:interview_id>/questions/<int:question_number>/complete",
+        api.InterviewQuestionCompleteApi.as_view(),
+        name="api-interview-question-complete",
+    ),
+    path(
+        "interviews/<uuid:interview_id>/events",
+        api.InterviewEventsApi.as_view(),
+        name="api-interview-events",
+    ),
+    path(
+        "interviews/<uuid:interview_id>/end",
+        api.InterviewEndApi.as_view(),
+        name="api-interview-end",
+    ),
+]
