@@ -1,5 +1,9 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from realtime import views
+
+urlpatterns = [
+    path("admin-tools/stage-timings/", views.stage_timings, name="stage-timings"),
+]
