@@ -1,0 +1,226 @@
+"""Interview API: one APIView per operation; the lifecycle rules live in interviews.services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http.request import RawPostDataException
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from interviews import services
+from interviews.models import Case, Interview, TranscriptTurn
+from vocahire.lib.api import ApiError
+
+EVENTS_MAX_COUNT = 200
+EVENTS_MAX_BYTES = 64 * 1024
+LIST_MAX_ROWS = 100
+_MS_MAX = 24 * 60 * 60 * 1000
+_CLIENT_ID = r"^[A-Za-z0-9_.:\-]+$"
+
+
+def service_errors(view_method: Callable[..., Response]) -> Callable[..., Response]:
+    """Turn lifecycle errors into the API's {"detail", "code"} responses."""
+
+    @wraps(view_method)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return view_method(*args, **kwargs)
+        except services.InterviewError as exc:
+            raise ApiError(exc.message, exc.code, exc.status) from exc
+
+    return wrapper
+
+
+class InterviewOutput(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True)
+    deadline = serializers.DateTimeField(read_only=True)
+    case = serializers.SerializerMethodField()
+    urls = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interview
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "title",
+            "job_title",
+            "job_description",
+            "use_resume",
+            "case",
+            "question_count",
+            "current_question",
+            "questions_completed",
+            "time_limit_minutes",
+            "started_at",
+            "deadline",
+            "ended_at",
+            "end_reason",
+            "credits_charged",
+            "credits_refunded",
+            "feedback_status",
+            "created_at",
+            "urls",
+        ]
+
+    def get_case(self, interview: Interview) -> dict | None:
+        if interview.case_id is None:
+            return None
+        return {"id": interview.case_id, "slug": interview.case.slug, "title": interview.title}
+
+    def get_urls(self, interview: Interview) -> dict:
+        return {
+            "page": f"/interviews/{interview.pk}/",
+            "room": f"/interviews/{interview.pk}/room/",
+        }
+
+
+def _interview_response(interview: Interview, status: int = 200) -> Response:
+    return Response(InterviewOutput(interview).data, status=status)
+
+
+def _interview_for(request: Request, interview_id: object) -> Interview:
+    return services.interview_for_actor(interview_id=interview_id, actor=request.user)
+
+
+class InterviewListCreateApi(APIView):
+    class Input(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=Interview.Kind.choices)
+        job_title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        job_description = serializers.CharField(
+            required=False, allow_blank=True, max_length=services.JOB_DESCRIPTION_MAX
+        )
+        use_resume = serializers.BooleanField(required=False, default=False)
+        case_id = serializers.IntegerField(required=False, min_value=1)
+
+        def validate(self, data: dict) -> dict:
+            if data["kind"] == Interview.Kind.CASE and "case_id" not in data:
+                raise serializers.ValidationError({"case_id": "Choose the case to practise."})
+            if data["kind"] == Interview.Kind.JOB and not data.get("job_title", "").strip():
+                raise serializers.ValidationError(
+                    {"job_title": "Give the job title you are interviewing for."}
+                )
+            return data
+
+    def get(self, request: Request) -> Response:
+        interviews = Interview.objects.visible_to(request.user).select_related("case")
+        return Response(InterviewOutput(interviews[:LIST_MAX_ROWS], many=True).data)
+
+    @service_errors
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        case_id = fields.pop("case_id", None)
+        if fields["kind"] == Interview.Kind.CASE:
+            fields["case"] = Case.objects.filter(pk=case_id).first()
+        interview = services.interview_create(owner=request.user, **fields)
+        return _interview_response(interview, status=201)
+
+
+class InterviewDetailApi(APIView):
+    @service_errors
+    def get(self, request: Request, interview_id: object) -> Response:
+        return _interview_response(_interview_for(request, interview_id))
+
+
+class InterviewStartApi(APIView):
+    @service_errors
+    def post(self, request: Request, interview_id: object) -> Response:
+        interview = _interview_for(request, interview_id)
+        return _interview_response(
+            services.interview_start(interview=interview, actor=request.user)
+        )
+
+
+class InterviewQuestionCompleteApi(APIView):
+    @service_errors
+    def post(self, request: Request, interview_id: object, question_number: int) -> Response:
+        interview = services.interview_question_complete(
+            interview=_interview_for(request, interview_id),
+            actor=request.user,
+            question_number=question_number,
+        )
+        return _interview_response(interview)
+
+
+class InterviewEndApi(APIView):
+    @service_errors
+    def post(self, request: Request, interview_id: object) -> Response:
+        interview = _interview_for(request, interview_id)
+        return _interview_response(services.interview_end(interview=interview, actor=request.user))
+
+
+class StageEventInput(serializers.Serializer):
+    attempt = serializers.RegexField(_CLIENT_ID, max_length=40)
+    question_number = serializers.IntegerField(min_value=1, default=1)
+    stage = serializers.RegexField(r"^[a-z_]+$", max_length=30)
+    elapsed_ms = serializers.IntegerField(min_value=0, max_value=_MS_MAX)
+    error = serializers.RegexField(r"^[a-z_]*$", max_length=40, required=False, allow_blank=True)
+
+
+class CallEventInput(serializers.Serializer):
+    call_id = serializers.RegexField(r"^[A-Za-z0-9_\-]+$", max_length=100)
+
+
+class TurnEventInput(serializers.Serializer):
+    id = serializers.RegexField(_CLIENT_ID, max_length=100)
+    question_number = serializers.IntegerField(min_value=1, default=1)
+    speaker = serializers.ChoiceField(choices=TranscriptTurn.Speaker.choices)
+    # Longer text is cut to services.TURN_TEXT_MAX; the body size limit bounds it first.
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    start_ms = serializers.IntegerField(min_value=0, max_value=_MS_MAX)
+    duration_ms = serializers.IntegerField(min_value=0, max_value=_MS_MAX, default=0)
+    source = serializers.ChoiceField(choices=TranscriptTurn.Source.choices, required=False)
+
+
+class EventInput(serializers.Field):
+    """One event of a batch, validated by the serializer for its "type"."""
+
+    by_type = {"stage": StageEventInput, "call": CallEventInput, "turn": TurnEventInput}
+
+    def to_internal_value(self, data: Any) -> dict:
+        if not isinstance(data, dict) or data.get("type") not in self.by_type:
+            raise serializers.ValidationError('Each event needs a "type": stage, call or turn.')
+        event = self.by_type[data["type"]](data=data)
+        event.is_valid(raise_exception=True)
+        return {"type": data["type"], **event.validated_data}
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class InterviewEventsApi(APIView):
+    class Input(serializers.Serializer):
+        events = serializers.ListField(
+            child=EventInput(), allow_empty=False, max_length=EVENTS_MAX_COUNT
+        )
+
+    @service_errors
+    def post(self, request: Request, interview_id: object) -> Response:
+        interview = _interview_for(request, interview_id)
+        _body_size_check(request)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.interview_events_record(
+            interview=interview, actor=request.user, events=data.validated_data["events"]
+        )
+        return Response(result)
+
+
+def _body_size_check(request: Request) -> None:
+    try:
+        size = len(request.body)
+    except RawPostDataException:  # already parsed: fall back to the declared length
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+    if size > EVENTS_MAX_BYTES:
+        raise ApiError(
+            f"Send at most {EVENTS_MAX_BYTES // 1024} KB of events per request; split the batch.",
+            "payload_too_large",
+            413,
+        )

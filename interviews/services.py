@@ -1,0 +1,539 @@
+"""Interview lifecycle: the only way to change an interview's status, money or transcript.
+
+Every write locks the interview row first (`select_for_update`), so concurrent requests for one
+interview run one after the other: a start charges once however often it is called.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from billing import services as billing
+from interviews import instructions
+from interviews.models import Case, Interview, StageTiming, TranscriptTurn
+from interviews.signals import interview_call_reported, interview_ended
+
+logger = logging.getLogger(__name__)
+
+JOB_TITLE_MAX = 200
+JOB_DESCRIPTION_MAX = 10_000
+TURN_TEXT_MAX = 4_000
+
+Status = Interview.Status
+
+
+class InterviewError(Exception):
+    """A lifecycle rule refused the operation; `code` and `status` are the API's."""
+
+    code = "interview_error"
+    status = 400
+
+    def __init__(self, message: str, code: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+
+
+class InterviewNotFound(InterviewError):
+    code, status = "interview_not_found", 404
+
+
+class InterviewForbidden(InterviewError):
+    code, status = "forbidden", 403
+
+
+class NotEnoughCredits(InterviewError):
+    code, status = "insufficient_credits", 402
+
+
+class SubscriptionRequired(InterviewError):
+    code, status = "subscription_required", 403
+
+
+class InterviewNotInProgress(InterviewError):
+    code, status = "interview_not_in_progress", 400
+
+
+class QuestionNotFound(InterviewError):
+    code, status = "question_not_found", 404
+
+
+class FutureQuestion(InterviewError):
+    code, status = "future_question", 400
+
+
+class InvalidTransition(InterviewError):
+    code, status = "invalid_transition", 409
+
+
+# --- Access ---------------------------------------------------------------------------------------
+
+
+def interview_for_actor(
+    *, interview_id: object, actor: User, for_update: bool = False
+) -> Interview:
+    """The interview if the actor owns it or is staff; 404 / 403 errors otherwise."""
+    queryset = Interview.objects.select_for_update() if for_update else Interview.objects
+    try:
+        interview = queryset.filter(pk=interview_id).first()
+    except (ValueError, ValidationError):  # not a UUID
+        interview = None
+    if interview is None:
+        raise InterviewNotFound("There is no interview with that id.")
+    if not interview.is_visible_to(actor):
+        raise InterviewForbidden("This interview belongs to someone else.")
+    return interview
+
+
+def _locked(interview: Interview) -> Interview:
+    return Interview.objects.select_for_update().get(pk=interview.pk)
+
+
+# --- Create ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def interview_create(
+    *,
+    owner: User,
+    kind: str,
+    job_title: str = "",
+    job_description: str = "",
+    use_resume: bool = False,
+    case: Case | None = None,
+) -> Interview:
+    """Create a draft job or case interview for the owner; nothing is charged yet."""
+    if kind == Interview.Kind.JOB:
+        return _job_interview_create(
+            owner=owner, job_title=job_title, job_description=job_description, use_resume=use_resume
+        )
+    if kind == Interview.Kind.CASE:
+        return _case_interview_create(owner=owner, case=case)
+    raise InterviewError('Choose the kind of interview: "job" or "case".', "invalid_kind", 400)
+
+
+def _job_interview_create(
+    *, owner: User, job_title: str, job_description: str, use_resume: bool
+) -> Interview:
+    job_title, job_description = job_title.strip(), job_description.strip()
+    if not job_title:
+        raise InterviewError("Give the job title you are interviewing for.", "job_title_required")
+    if len(job_title) > JOB_TITLE_MAX or len(job_description) > JOB_DESCRIPTION_MAX:
+        raise InterviewError(
+            f"Keep the job title under {JOB_TITLE_MAX} characters and the job description under "
+            f"{JOB_DESCRIPTION_MAX}.",
+            "too_long",
+        )
+    resume_text = ""
+    if use_resume:
+        profile = getattr(owner, "profile", None)
+        resume_text = profile.resume_text.strip() if profile else ""
+        if not resume_text:
+            raise InterviewError(
+                "Upload your resume on your profile first, or start without it.", "resume_missing"
+            )
+    return Interview.objects.create(
+        owner=owner,
+        kind=Interview.Kind.JOB,
+        job_title=job_title,
+        job_description=job_description,
+        use_resume=use_resume,
+        resume_text=resume_text,
+        time_limit_minutes=settings.INTERVIEW_TIME_LIMIT_MINUTES,
+        question_count=instructions.job_question_count(settings.INTERVIEW_TIME_LIMIT_MINUTES),
+    )
+
+
+def _case_interview_create(*, owner: User, case: Case | None) -> Interview:
+    if case is None or not (case.published or owner.is_staff):
+        raise InterviewError("There is no published case with that id.", "case_not_found", 404)
+    question_count = case.questions.count()
+    if question_count == 0:
+        raise InterviewError("This case has no questions yet.", "case_has_no_questions")
+    return Interview.objects.create(
+        owner=owner,
+        kind=Interview.Kind.CASE,
+        case=case,
+        question_count=question_count,
+        time_limit_minutes=case.estimated_minutes,
+    )
+
+
+# --- Start, mint bookkeeping, revert ----------------------------------------------------------
+
+
+@transaction.atomic
+def interview_start(*, interview: Interview, actor: User) -> Interview:
+    """Move a draft to in progress: charge a job interview once, or check the subscription."""
+    interview = _locked(interview)
+    if interview.status == Status.IN_PROGRESS:
+        return interview  # idempotent: a second start (reload, retry) charges nothing
+    if interview.status != Status.DRAFT:
+        raise InvalidTransition(
+            f"This interview is already {interview.get_status_display().lower()}; "
+            "start a new interview to practise again."
+        )
+    if interview.kind == Interview.Kind.CASE:
+        _subscription_check(interview=interview, actor=actor)
+        _case_snapshot_take(interview=interview)
+    else:
+        _job_snapshot_take(interview=interview)
+    interview.start_attempt += 1
+    if interview.kind == Interview.Kind.JOB:
+        _start_charge(interview=interview)
+    interview.status = Status.IN_PROGRESS
+    interview.started_at = timezone.now()
+    interview.current_question, interview.questions_completed = 1, 0
+    interview.ended_at, interview.end_reason = None, ""
+    interview.save()
+    return interview
+
+
+def _subscription_check(*, interview: Interview, actor: User) -> None:
+    if actor.is_staff or interview.owner.is_staff:
+        return
+    if not billing.subscription_is_active(user_id=interview.owner_id):
+        raise SubscriptionRequired(
+            "Case interviews need an active subscription. Choose a plan on the pricing page."
+        )
+
+
+def _case_snapshot_take(*, interview: Interview) -> None:
+    from interviews import case_library  # TEMP: module-level once the cases helper commits it
+
+    snapshot = case_library.case_snapshot(interview.case)
+    interview.case_snapshot = snapshot
+    interview.question_count = len(snapshot["questions"])
+    interview.time_limit_minutes = snapshot["estimated_minutes"]
+    interview.instructions_snapshot = {
+        str(question["number"]): instructions.case_instructions(
+            case_snapshot=snapshot, question_number=question["number"]
+        )
+        for question in snapshot["questions"]
+    }
+
+
+def _job_snapshot_take(*, interview: Interview) -> None:
+    interview.time_limit_minutes = settings.INTERVIEW_TIME_LIMIT_MINUTES
+    interview.question_count = instructions.job_question_count(interview.time_limit_minutes)
+    interview.instructions_snapshot = {
+        "job": instructions.job_instructions(
+            job_title=interview.job_title,
+            job_description=interview.job_description,
+            resume_text=interview.resume_text,
+            time_limit_minutes=interview.time_limit_minutes,
+            question_count=interview.question_count,
+        )
+    }
+
+
+def _debit_key(interview: Interview) -> str:
+    return f"interview-start:{interview.pk}:{interview.start_attempt}"
+
+
+def _start_charge(*, interview: Interview) -> None:
+    cost = settings.INTERVIEW_CREDIT_COST
+    if cost <= 0:
+        return
+    try:
+        result = billing.credits_debit(
+            user_id=interview.owner_id,
+            amount=cost,
+            idempotency_key=_debit_key(interview),
+            reference=str(interview.pk),
+            reason=f"Job interview: {interview.job_title}"[:200],
+        )
+    except billing.InsufficientCredits as exc:
+        raise NotEnoughCredits(exc.message) from exc
+    if result.created:
+        interview.credits_charged += -result.entry.delta
+
+
+def _refund_if_never_minted(*, interview: Interview, reason: str) -> bool:
+    """Refund the current start's charge, but only when no session was ever minted for it."""
+    if (
+        interview.first_minted_at is not None
+        or interview.credits_charged <= interview.credits_refunded
+    ):
+        return False
+    try:
+        result = billing.credits_refund(debit_idempotency_key=_debit_key(interview), reason=reason)
+    except billing.BillingError as exc:
+        # nothing_to_refund / already_refunded: the ledger is the truth; never refund twice.
+        logger.warning("interview %s refund skipped: %s", interview.pk, exc.code)
+        return False
+    interview.credits_refunded += result.entry.delta
+    return True
+
+
+def interview_session_minted(*, interview: Interview) -> None:
+    """Record that an upstream session was minted (only the first time counts)."""
+    now = timezone.now()
+    Interview.objects.filter(pk=interview.pk, first_minted_at__isnull=True).update(
+        first_minted_at=now, updated_at=now
+    )
+    if interview.first_minted_at is None:
+        interview.first_minted_at = Interview.objects.values_list("first_minted_at", flat=True).get(
+            pk=interview.pk
+        )
+
+
+@transaction.atomic
+def interview_start_revert(*, interview: Interview, reason: str) -> bool:
+    """Undo a start whose mint failed: refund it (never minted) and go back to draft."""
+    interview = _locked(interview)
+    if interview.status != Status.IN_PROGRESS or interview.first_minted_at is not None:
+        return False  # a session exists (reconnects are free) or there is nothing to revert
+    refunded = _refund_if_never_minted(interview=interview, reason=reason)
+    interview.status, interview.started_at = Status.DRAFT, None
+    interview.save()
+    return refunded
+
+
+# --- Questions, end, fail, expire --------------------------------------------------------------
+
+
+def _require_in_progress(interview: Interview) -> None:
+    if interview.status == Status.DRAFT:
+        raise InterviewNotInProgress("This interview has not started yet. Start it first.")
+    if interview.status != Status.IN_PROGRESS:
+        raise InterviewNotInProgress(
+            f"This interview is {interview.get_status_display().lower()}; "
+            "start a new interview to practise again."
+        )
+
+
+@transaction.atomic
+def interview_question_complete(
+    *, interview: Interview, actor: User, question_number: int
+) -> Interview:
+    """Mark the current question done and advance; completing the last completes the interview."""
+    interview = _locked(interview)
+    if interview.status == Status.COMPLETED and question_number <= interview.questions_completed:
+        return interview  # a retried request for a question already done
+    _require_in_progress(interview)
+    if not 1 <= question_number <= interview.question_count:
+        raise QuestionNotFound(
+            f"This interview has questions 1 to {interview.question_count}; "
+            f"there is no question {question_number}."
+        )
+    if question_number > interview.current_question:
+        raise FutureQuestion(
+            f"Finish question {interview.current_question} before completing question "
+            f"{question_number}."
+        )
+    if question_number < interview.current_question:
+        return interview  # already completed: a retried request changes nothing
+    interview.questions_completed = question_number
+    if question_number == interview.question_count:
+        return _complete(interview=interview, reason="all_questions_completed")
+    interview.current_question = question_number + 1
+    interview.save()
+    return interview
+
+
+@transaction.atomic
+def interview_end(
+    *, interview: Interview, actor: User, reason: str = "ended_by_candidate"
+) -> Interview:
+    """Complete an in-progress interview, queue its feedback and hang up its call."""
+    interview = _locked(interview)
+    if interview.status == Status.COMPLETED:
+        return interview  # ending twice (double click, retry) is harmless
+    _require_in_progress(interview)
+    return _complete(interview=interview, reason=reason)
+
+
+def _complete(*, interview: Interview, reason: str, now: datetime | None = None) -> Interview:
+    interview.status = Status.COMPLETED
+    interview.ended_at = now or timezone.now()
+    interview.end_reason = reason[:40]
+    interview.feedback_status = Interview.FeedbackStatus.PENDING
+    interview.save()
+    interview_id = str(interview.pk)
+    transaction.on_commit(lambda: _feedback_queue(interview_id=interview_id))
+    _ended_signal_on_commit(interview)
+    return interview
+
+
+def _feedback_queue(*, interview_id: str) -> None:
+    from interviews.tasks import feedback_generate_task
+
+    feedback_generate_task.delay(interview_id)
+
+
+def _ended_signal_on_commit(interview: Interview) -> None:
+    interview_id, call_id = str(interview.pk), interview.call_id
+    transaction.on_commit(
+        lambda: interview_ended.send(sender=Interview, interview_id=interview_id, call_id=call_id)
+    )
+
+
+@transaction.atomic
+def interview_fail(*, interview: Interview, reason: str) -> Interview:
+    """Mark an unfinished interview failed; refund it if no session was ever minted."""
+    interview = _locked(interview)
+    if interview.is_finished:
+        raise InvalidTransition(
+            f"This interview is already {interview.get_status_display().lower()}."
+        )
+    _refund_if_never_minted(interview=interview, reason=f"Interview failed: {reason}"[:200])
+    interview.status = Status.FAILED
+    interview.ended_at = timezone.now()
+    interview.end_reason = reason[:40]
+    interview.save()
+    _ended_signal_on_commit(interview)
+    return interview
+
+
+def interviews_expire(*, now: datetime | None = None) -> dict:
+    """Close in-progress interviews past their deadline; refund those never minted."""
+    now = now or timezone.now()
+    counts = {"completed": 0, "abandoned": 0, "refunded": 0}
+    rows = Interview.objects.filter(status=Status.IN_PROGRESS, started_at__lte=now).values_list(
+        "pk", "started_at", "time_limit_minutes"
+    )
+    for pk, started_at, minutes in rows:
+        if started_at + timedelta(minutes=minutes) > now:
+            continue
+        outcome, refunded = _interview_expire(interview_id=pk, now=now)
+        if outcome:
+            counts[outcome] += 1
+            counts["refunded"] += int(refunded)
+    return counts
+
+
+@transaction.atomic
+def _interview_expire(*, interview_id: object, now: datetime) -> tuple[str | None, bool]:
+    interview = Interview.objects.select_for_update().get(pk=interview_id)
+    if interview.status != Status.IN_PROGRESS or interview.deadline > now:
+        return None, False  # ended or reverted since we looked
+    refunded = _refund_if_never_minted(
+        interview=interview, reason="Expired before any realtime session was started"
+    )
+    if interview.turns.filter(speaker=TranscriptTurn.Speaker.CANDIDATE).exists():
+        _complete(interview=interview, reason="time_limit", now=now)
+        return "completed", refunded
+    interview.status = Status.ABANDONED
+    interview.ended_at, interview.end_reason = now, "expired_without_answers"
+    interview.save()
+    _ended_signal_on_commit(interview)
+    return "abandoned", refunded
+
+
+# --- Client events ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def interview_events_record(*, interview: Interview, actor: User, events: list[dict]) -> dict:
+    """Store a batch of stage timings, call ids and transcript turns; re-sent events are ignored."""
+    interview = _locked(interview)
+    by_type: dict[str, list[dict]] = {"stage": [], "call": [], "turn": []}
+    for event in events:
+        by_type[event["type"]].append(event)
+    if (by_type["turn"] or by_type["call"]) and interview.status not in (
+        Status.IN_PROGRESS,
+        Status.COMPLETED,
+    ):
+        _require_in_progress(interview)
+    _question_numbers_check(interview=interview, events=by_type["stage"] + by_type["turn"])
+    return {
+        "stages": _stage_timings_store(interview=interview, events=by_type["stage"]),
+        "turns": _turns_store(interview=interview, events=by_type["turn"]),
+        "call_id": _call_id_store(interview=interview, events=by_type["call"]),
+    }
+
+
+def _question_numbers_check(*, interview: Interview, events: list[dict]) -> None:
+    highest = max(interview.question_count, 1)
+    for event in events:
+        if not 1 <= event["question_number"] <= highest:
+            raise QuestionNotFound(
+                f"This interview has questions 1 to {highest}; an event names question "
+                f"{event['question_number']}."
+            )
+
+
+def _stage_timings_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:
+    existing = set(
+        interview.timings.filter(attempt__in={e["attempt"] for e in events}).values_list(
+            "attempt", "question_number", "stage"
+        )
+    )
+    new: dict[tuple, StageTiming] = {}
+    for e in events:
+        key = (e["attempt"], e["question_number"], e["stage"])
+        if key not in existing and key not in new:
+            new[key] = StageTiming(
+                interview=interview,
+                attempt=e["attempt"],
+                question_number=e["question_number"],
+                stage=e["stage"],
+                elapsed_ms=e["elapsed_ms"],
+                error=e.get("error", ""),
+            )
+    # ignore_conflicts covers a concurrent duplicate batch racing past the read above.
+    StageTiming.objects.bulk_create(new.values(), ignore_conflicts=True)
+    return {"stored": len(new), "duplicates": len(events) - len(new)}
+
+
+def _turns_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:
+    existing = set(
+        interview.turns.filter(client_turn_id__in={e["id"] for e in events}).values_list(
+            "client_turn_id", flat=True
+        )
+    )
+    new: dict[str, TranscriptTurn] = {}
+    empty = 0
+    for e in events:
+        text = e["text"].strip()[:TURN_TEXT_MAX]
+        if not text:
+            empty += 1  # silence transcribed as nothing: not a turn
+        elif e["id"] not in existing and e["id"] not in new:
+            new[e["id"]] = _turn_build(interview=interview, event=e, text=text)
+    TranscriptTurn.objects.bulk_create(new.values(), ignore_conflicts=True)
+    return {"stored": len(new), "duplicates": len(events) - len(new) - empty, "empty": empty}
+
+
+def _turn_build(*, interview: Interview, event: dict[str, Any], text: str) -> TranscriptTurn:
+    return TranscriptTurn(
+        interview=interview,
+        client_turn_id=event["id"],
+        question_number=event["question_number"],
+        speaker=event["speaker"],
+        text=text,
+        start_ms=event["start_ms"],
+        duration_ms=event["duration_ms"],
+        source=event.get("source") or TranscriptTurn.Source.SPEECH,
+    )
+
+
+def _call_id_store(*, interview: Interview, events: list[dict]) -> str:
+    for event in events:
+        if event["call_id"] != interview.call_id:
+            interview.call_id = event["call_id"]
+            interview.save(update_fields=["call_id", "updated_at"])
+            _call_reported_on_commit(interview)
+    return interview.call_id
+
+
+def _call_reported_on_commit(interview: Interview) -> None:
+    # A call reported after the end must be hung up at once: its deadline is the end time.
+    deadline = interview.ended_at if interview.is_finished else interview.deadline
+    interview_id, call_id = str(interview.pk), interview.call_id
+    transaction.on_commit(
+        lambda: interview_call_reported.send(
+            sender=Interview, interview_id=interview_id, call_id=call_id, deadline=deadline
+        )
+    )

@@ -1,0 +1,14 @@
+"""Interview events other apps react to; sent only after the transaction that caused them commits.
+
+The realtime app connects receivers (to hang up calls) because interviews must not import it.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# kwargs: interview_id (str), call_id (str, may be empty)
+interview_ended = Signal()
+
+# kwargs: interview_id (str), call_id (str), deadline (datetime | None: when the call must end)
+interview_call_reported = Signal()
