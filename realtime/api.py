@@ -1,0 +1,162 @@
+"""Realtime API: mint a session for a job interview or one case question, and report health.
+
+Views stay thin: they find the interview the caller may see, parse ttl and call
+`realtime.services.realtime_session_mint`, which holds every rule.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
+
+from accounts.models import User
+from interviews.models import Interview
+from realtime import services
+from vocahire.lib.api import ApiError
+from vocahire.lib.breaker import breaker_retry_after, breaker_state
+
+
+class RealtimeMintThrottle(UserRateThrottle):
+    """Per-user mint rate shared by both mint endpoints (cache-backed: Redis in production)."""
+
+    scope = "realtime_mint"
+
+    def get_rate(self) -> str:
+        return settings.REALTIME_MINT_RATE
+
+
+class TtlInputSerializer(serializers.Serializer):
+    ttl = serializers.IntegerField(
+        required=False,
+        default=services.TTL_DEFAULT,
+        min_value=services.TTL_MIN,
+        max_value=services.TTL_MAX,
+    )
+
+
+class MintOutputSerializer(serializers.Serializer):
+    """The seed-compatible flat session object plus the GA session and where to connect."""
+
+    id = serializers.CharField()
+    object = serializers.CharField()
+    model = serializers.CharField()
+    modalities = serializers.ListField(child=serializers.CharField())
+    instructions = serializers.CharField()
+    voice = serializers.CharField()
+    input_audio_format = serializers.CharField()
+    output_audio_format = serializers.CharField()
+    input_audio_transcription = serializers.JSONField()
+    turn_detection = serializers.JSONField()
+    tools = serializers.JSONField()
+    tool_choice = serializers.CharField(allow_null=True)
+    temperature = serializers.FloatField(allow_null=True)
+    max_response_output_tokens = serializers.JSONField()
+    client_secret = serializers.JSONField(help_text='{"value": "ek_...", "expires_at": <epoch s>}')
+    interview_id = serializers.CharField()
+    user_id = serializers.CharField()
+    question_number = serializers.IntegerField(required=False)
+    expires_at = serializers.CharField(help_text="ISO 8601, UTC, ending in Z")
+    ttl = serializers.IntegerField()
+    session = serializers.JSONField(help_text="The GA session as returned upstream")
+    calls_url = serializers.CharField()
+
+
+def _ttl(request: Request) -> int:
+    raw = request.query_params.get("ttl")
+    serializer = TtlInputSerializer(data={} if raw is None else {"ttl": raw})
+    if not serializer.is_valid():
+        raise ApiError(
+            f"ttl must be a whole number of seconds from {services.TTL_MIN} to {services.TTL_MAX}.",
+            "invalid_ttl",
+            400,
+        )
+    return serializer.validated_data["ttl"]
+
+
+def _interview_for(*, interview_id: uuid.UUID, actor: User) -> Interview:
+    # owner and profile in the same query: the session config needs the owner's thinking time.
+    interview = Interview.objects.select_related("owner__profile").filter(pk=interview_id).first()
+    if interview is None:
+        raise ApiError("There is no interview with that id.", "interview_not_found", 404)
+    if not interview.is_visible_to(actor):
+        raise ApiError("This interview belongs to someone else.", "forbidden", 403)
+    return interview
+
+
+def _mint_response(
+    *, request: Request, interview_id: uuid.UUID, question_number: int | None
+) -> Response:
+    ttl = _ttl(request)
+    interview = _interview_for(interview_id=interview_id, actor=request.user)
+    try:
+        result = services.realtime_session_mint(
+            interview=interview, actor=request.user, question_number=question_number, ttl=ttl
+        )
+    except services.RealtimeError as exc:
+        raise ApiError(exc.message, exc.code, exc.status, headers=exc.headers) from exc
+    body = MintOutputSerializer(result.body).data
+    return Response(
+        body, headers={"Server-Timing": result.server_timing, "Cache-Control": "no-store"}
+    )
+
+
+class InterviewRealtimeSessionApi(APIView):
+    """POST /interviews/{id}/realtime-session: the whole-interview session of a job interview."""
+
+    throttle_classes = [RealtimeMintThrottle]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("ttl", int, description="seconds, 300..7200, default 3600")],
+        request=None,
+        responses=MintOutputSerializer,
+    )
+    def post(self, request: Request, interview_id: uuid.UUID) -> Response:
+        return _mint_response(request=request, interview_id=interview_id, question_number=None)
+
+
+class InterviewQuestionTokenApi(APIView):
+    """GET /interviews/{id}/questions/{n}/token?ttl=: the session for one case question."""
+
+    throttle_classes = [RealtimeMintThrottle]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("ttl", int, description="seconds, 300..7200, default 3600")],
+        responses=MintOutputSerializer,
+    )
+    def get(self, request: Request, interview_id: uuid.UUID, question_number: int) -> Response:
+        return _mint_response(
+            request=request, interview_id=interview_id, question_number=question_number
+        )
+
+
+class RealtimeHealthApi(APIView):
+    """GET /realtime/health: which upstream, the breaker state and the last upstream latency."""
+
+    permission_classes = [AllowAny]
+
+    class OutputSerializer(serializers.Serializer):
+        provider = serializers.CharField()
+        breaker = serializers.ChoiceField(choices=["closed", "open", "half_open"])
+        last_upstream_ms = serializers.FloatField(allow_null=True)
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request: Request) -> Response:
+        state = breaker_state()
+        body = {
+            "provider": settings.REALTIME_PROVIDER,
+            "breaker": state,
+            "last_upstream_ms": cache.get(services.LAST_UPSTREAM_MS_KEY),
+        }
+        headers = {"Cache-Control": "no-store"}
+        if state == "open":
+            headers["Retry-After"] = str(max(breaker_retry_after(), 1))
+        return Response(self.OutputSerializer(body).data, headers=headers)

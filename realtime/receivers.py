@@ -1,0 +1,43 @@
+"""Hang up realtime calls when interviews end or reach their time limit.
+
+Connected in RealtimeConfig.ready: interviews sends the signals and must not import realtime.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.dispatch import receiver
+from django.utils import timezone
+
+from interviews.signals import interview_call_reported, interview_ended
+from realtime.tasks import call_hangup_task
+from vocahire.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+@receiver(interview_call_reported, dispatch_uid="realtime.hangup_at_deadline")
+def hangup_at_deadline(
+    sender: Any, *, interview_id: str, call_id: str, deadline: datetime | None, **kwargs: Any
+) -> None:
+    """Schedule the hang-up of a newly reported call for the interview's deadline."""
+    if not call_id or deadline is None:
+        return
+    if deadline <= timezone.now():
+        call_hangup_task.delay(call_id)
+    elif celery_app.conf.task_always_eager:
+        # Eager Celery would run an ETA task at once and cut the interview short; embedded mode
+        # relies on the room's timer and the expire_interviews job instead.
+        logger.info("no worker to hang up call %s at %s", call_id, deadline.isoformat())
+    else:
+        call_hangup_task.apply_async(args=[call_id], eta=deadline)
+
+
+@receiver(interview_ended, dispatch_uid="realtime.hangup_on_end")
+def hangup_on_end(sender: Any, *, interview_id: str, call_id: str, **kwargs: Any) -> None:
+    """Hang up the interview's call as soon as the interview ends."""
+    if call_id:
+        call_hangup_task.delay(call_id)

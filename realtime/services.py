@@ -1,0 +1,368 @@
+"""Minting OpenAI Realtime sessions for interviews: access rules, money, timings, one log line.
+
+The browser talks to the model directly; the server only mints a short-lived client secret with
+instructions it built itself. A job interview still in draft is started (charged) by its first
+mint, and if that mint fails the charge is refunded in the same request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from accounts.models import Profile, User
+from billing import services as billing
+from interviews import services as lifecycle
+from interviews.models import Interview
+from realtime.models import RealtimeSession
+from vocahire.lib import openai_gateway as gateway
+from vocahire.lib.breaker import BreakerOpen, breaker_call
+
+logger = logging.getLogger("vocahire.realtime.mint")
+
+TTL_DEFAULT, TTL_MIN, TTL_MAX = 3600, 300, 7200
+LAST_UPSTREAM_MS_KEY = "realtime:last_upstream_ms"
+# Silence before the interviewer takes its turn, by the candidate's "thinking time" preference.
+SILENCE_MS = {
+    Profile.ThinkingTime.SHORT: 500,
+    Profile.ThinkingTime.NORMAL: 800,
+    Profile.ThinkingTime.LONG: 1400,
+}
+_AUDIO_FORMATS = {"audio/pcm": "pcm16", "audio/pcmu": "g711_ulaw", "audio/pcma": "g711_alaw"}
+
+
+class RealtimeError(Exception):
+    """A mint was refused or failed; `code`, `status` and `headers` are the API's."""
+
+    def __init__(
+        self, message: str, code: str, status: int, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message, self.code, self.status = message, code, status
+        self.headers = headers or {}
+
+
+@dataclass
+class _Clock:
+    started: float = field(default_factory=time.perf_counter)
+    db_ms: float = 0.0
+    upstream_ms: float = 0.0
+    mark: float = field(default_factory=time.perf_counter)
+
+    def db_since_mark(self) -> None:
+        now = time.perf_counter()
+        self.db_ms += (now - self.mark) * 1000
+        self.mark = now
+
+    def upstream_since_mark(self) -> None:
+        now = time.perf_counter()
+        self.upstream_ms += (now - self.mark) * 1000
+        self.mark = now
+
+    @property
+    def total_ms(self) -> float:
+        return (time.perf_counter() - self.started) * 1000
+
+    def server_timing(self) -> str:
+        return (
+            f"db;dur={self.db_ms:.1f}, upstream;dur={self.upstream_ms:.1f}, "
+            f"total;dur={self.total_ms:.1f}"
+        )
+
+
+@dataclass(frozen=True)
+class MintResult:
+    body: dict[str, Any]  # the 200 body of DESIGN section 4 (holds the secret: never log it)
+    server_timing: str
+    record: RealtimeSession
+
+
+def realtime_session_config(*, instructions: str, thinking_time: str) -> dict[str, Any]:
+    """The GA session body sent upstream: model, voice, transcription and turn detection."""
+    return {
+        "type": "realtime",
+        "model": settings.REALTIME_MODEL,
+        "instructions": instructions,
+        "audio": {
+            "input": {
+                "transcription": {"model": settings.REALTIME_TRANSCRIPTION_MODEL},
+                "turn_detection": {
+                    "type": "server_vad",
+                    "threshold": 0.5,
+                    "prefix_padding_ms": 300,
+                    "silence_duration_ms": SILENCE_MS.get(thinking_time, 800),
+                },
+            },
+            "output": {"voice": settings.REALTIME_VOICE},
+        },
+        "max_output_tokens": "inf",
+    }
+
+
+def _case_token_check(*, interview: Interview, actor: User, question_number: int) -> None:
+    # Same order as the contract table in DESIGN section 4.
+    if interview.kind != Interview.Kind.CASE:
+        raise RealtimeError(
+            "This is a job interview: connect with its realtime-session endpoint instead.",
+            "wrong_interview_kind",
+            400,
+        )
+    if not actor.is_staff and not billing.subscription_is_active(user_id=interview.owner_id):
+        raise RealtimeError(
+            "Case interviews need an active subscription. Choose a plan on the pricing page.",
+            "subscription_required",
+            403,
+        )
+    if interview.status != Interview.Status.IN_PROGRESS:
+        raise RealtimeError(
+            "This interview is not in progress. Start it first, or start a new one.",
+            "interview_not_in_progress",
+            400,
+        )
+    count = interview.question_count or len(interview.case_snapshot.get("questions", []))
+    if not 1 <= question_number <= count:
+        raise RealtimeError(
+            f"This case has questions 1 to {count}; there is no question {question_number}.",
+            "question_not_found",
+            404,
+        )
+    if question_number > interview.current_question:
+        raise RealtimeError(
+            f"Answer question {interview.current_question} first; question {question_number} "
+            "opens after it.",
+            "future_question",
+            400,
+        )
+
+
+def _job_interview_ready(*, interview: Interview, actor: User) -> tuple[Interview, bool]:
+    """Start (charge) a draft job interview; returns the interview and whether we started it."""
+    if interview.kind != Interview.Kind.JOB:
+        raise RealtimeError(
+            "This is a case interview: fetch a token per question instead.",
+            "wrong_interview_kind",
+            400,
+        )
+    if interview.status == Interview.Status.IN_PROGRESS:
+        return interview, False  # a reconnect: free
+    if interview.status != Interview.Status.DRAFT:
+        raise RealtimeError(
+            "This interview is over. Start a new interview to practise again.",
+            "interview_not_in_progress",
+            400,
+        )
+    try:
+        started = lifecycle.interview_start(interview=interview, actor=actor)
+    except lifecycle.InterviewError as exc:
+        raise RealtimeError(exc.message, exc.code, exc.status) from exc
+    started.owner = interview.owner  # keep the already loaded owner and profile
+    return started, True
+
+
+def _instructions_for(*, interview: Interview, question_number: int | None) -> str:
+    key = "job" if question_number is None else str(question_number)
+    instructions = interview.instructions_snapshot.get(key)
+    if not instructions:
+        raise RealtimeError(
+            "This interview has no instructions for that question. Start it again.",
+            "interview_not_in_progress",
+            400,
+        )
+    return instructions
+
+
+def _thinking_time(user: User) -> str:
+    profile = getattr(user, "profile", None)
+    return profile.thinking_time if profile else Profile.ThinkingTime.NORMAL
+
+
+def realtime_session_mint(
+    *, interview: Interview, actor: User, question_number: int | None = None, ttl: int
+) -> MintResult:
+    """Mint a client secret for a job interview (whole) or one case question; record the attempt."""
+    clock = _Clock()
+    started_here = False
+    if question_number is None:
+        interview, started_here = _job_interview_ready(interview=interview, actor=actor)
+    else:
+        _case_token_check(interview=interview, actor=actor, question_number=question_number)
+    session = realtime_session_config(
+        instructions=_instructions_for(interview=interview, question_number=question_number),
+        thinking_time=_thinking_time(interview.owner),
+    )
+    clock.db_since_mark()
+    attempt = _Attempt(interview, actor, question_number, ttl, session, clock)
+    try:
+        secret = breaker_call(
+            gateway.client_secret_create,
+            session=session,
+            ttl=ttl,
+            safety_identifier=gateway.safety_identifier_for(user_id=actor.pk),
+        )
+    except BreakerOpen as exc:
+        clock.upstream_since_mark()
+        raise attempt.failed(exc, started_here=started_here) from None
+    except gateway.OpenAIError as exc:
+        clock.upstream_since_mark()
+        raise attempt.failed(exc, started_here=started_here) from None
+    clock.upstream_since_mark()
+    return attempt.minted(secret)
+
+
+class _Attempt:
+    """One mint attempt's bookkeeping: the RealtimeSession row, the log line, the response."""
+
+    def __init__(
+        self,
+        interview: Interview,
+        actor: User,
+        question_number: int | None,
+        ttl: int,
+        session: dict[str, Any],
+        clock: _Clock,
+    ) -> None:
+        self.interview, self.actor, self.question_number = interview, actor, question_number
+        self.ttl, self.session, self.clock = ttl, session, clock
+
+    def minted(self, secret: gateway.ClientSecret) -> MintResult:
+        cache.set(LAST_UPSTREAM_MS_KEY, round(secret.upstream_ms, 1), None)
+        lifecycle.interview_session_minted(interview=self.interview)
+        record = self._record(
+            outcome=RealtimeSession.Outcome.MINTED,
+            upstream_session_id=secret.session_id,
+            expires_at=datetime.fromtimestamp(secret.expires_at, tz=UTC),
+        )
+        return MintResult(
+            body=_token_body(attempt=self, secret=secret),
+            server_timing=self.clock.server_timing(),
+            record=record,
+        )
+
+    def failed(self, exc: Exception, *, started_here: bool) -> RealtimeError:
+        refunded = False
+        if started_here:
+            refunded = lifecycle.interview_start_revert(
+                interview=self.interview,
+                reason=f"No realtime session could be started ({_code(exc)})",
+            )
+        outcome = (
+            RealtimeSession.Outcome.BREAKER_OPEN
+            if isinstance(exc, BreakerOpen)
+            else RealtimeSession.Outcome.UPSTREAM_ERROR
+        )
+        self._record(outcome=outcome, error_code=_code(exc))
+        money = _money_sentence(started_here=started_here, refunded=refunded)
+        if isinstance(exc, BreakerOpen):
+            return RealtimeError(
+                "The interviewer is unavailable right now. Please try again in "
+                f"{exc.retry_after} seconds.{money}",
+                "upstream_unavailable",
+                503,
+                headers={"Retry-After": str(max(exc.retry_after, 1))},
+            )
+        return RealtimeError(
+            f"The interviewer could not be reached. Please try again.{money}",
+            "upstream_error",
+            502,
+        )
+
+    def _record(self, *, outcome: str, **fields: Any) -> RealtimeSession:
+        self.clock.db_since_mark()
+        record = RealtimeSession.objects.create(
+            interview=self.interview,
+            user=self.actor,
+            question_number=self.question_number,
+            model=self.session["model"],
+            voice=self.session["audio"]["output"]["voice"],
+            ttl=self.ttl,
+            outcome=outcome,
+            db_ms=round(self.clock.db_ms, 2),
+            upstream_ms=round(self.clock.upstream_ms, 2),
+            total_ms=round(self.clock.total_ms, 2),
+            **fields,
+        )
+        self.clock.db_since_mark()
+        _log(attempt=self, outcome=outcome, error_code=fields.get("error_code", ""))
+        return record
+
+
+def _code(exc: Exception) -> str:
+    return "breaker_open" if isinstance(exc, BreakerOpen) else getattr(exc, "code", "error")
+
+
+def _money_sentence(*, started_here: bool, refunded: bool) -> str:
+    if not started_here:
+        return " Trying again is free."  # a reconnect or a case question: nothing is charged
+    if refunded or settings.INTERVIEW_CREDIT_COST <= 0:
+        return " No credits were used."
+    return ""
+
+
+def _log(*, attempt: _Attempt, outcome: str, error_code: str) -> None:
+    clock = attempt.clock
+    fields = {
+        "user": str(attempt.actor.pk),
+        "interview": str(attempt.interview.pk),
+        "question": attempt.question_number,
+        "db_ms": round(clock.db_ms, 1),
+        "upstream_ms": round(clock.upstream_ms, 1),
+        "total_ms": round(clock.total_ms, 1),
+        "outcome": outcome,
+        "error_code": error_code,
+    }
+    logger.info(
+        "realtime_mint %s",
+        " ".join(f"{key}={value}" for key, value in fields.items()),
+        extra=fields,
+    )
+
+
+def _audio_format(config: dict[str, Any]) -> str:
+    kind = (config.get("format") or {}).get("type", "audio/pcm")
+    return _AUDIO_FORMATS.get(kind, kind)
+
+
+def _token_body(*, attempt: _Attempt, secret: gateway.ClientSecret) -> dict[str, Any]:
+    """The seed-compatible flat object, filled from the session upstream returned."""
+    returned = secret.session or {}
+    sent_audio = attempt.session["audio"]
+    audio_in = (returned.get("audio") or {}).get("input") or sent_audio["input"]
+    audio_out = (returned.get("audio") or {}).get("output") or sent_audio["output"]
+    transcription = audio_in.get("transcription") or sent_audio["input"]["transcription"]
+    turn = audio_in.get("turn_detection") or sent_audio["input"]["turn_detection"]
+    body: dict[str, Any] = {
+        "id": secret.session_id,
+        "object": "realtime.session",
+        "model": returned.get("model") or attempt.session["model"],
+        "modalities": ["audio", "text"],
+        "instructions": returned.get("instructions") or attempt.session["instructions"],
+        "voice": audio_out.get("voice") or sent_audio["output"]["voice"],
+        "input_audio_format": _audio_format(audio_in),
+        "output_audio_format": _audio_format(audio_out),
+        "input_audio_transcription": {"model": transcription.get("model")},
+        "turn_detection": {
+            key: turn.get(key)
+            for key in ("type", "threshold", "prefix_padding_ms", "silence_duration_ms")
+        },
+        "tools": returned.get("tools") or [],
+        "tool_choice": "none" if not returned.get("tools") else returned.get("tool_choice"),
+        "temperature": None,  # GA has no temperature; kept for seed-compatible clients
+        "max_response_output_tokens": returned.get("max_output_tokens", "inf"),
+        "client_secret": {"value": secret.value, "expires_at": secret.expires_at},
+        "interview_id": str(attempt.interview.pk),
+        "user_id": str(attempt.actor.pk),
+    }
+    if attempt.question_number is not None:
+        body["question_number"] = attempt.question_number
+    expires = datetime.fromtimestamp(secret.expires_at, tz=UTC)
+    body["expires_at"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
+    body["ttl"] = attempt.ttl
+    body["session"] = returned
+    body["calls_url"] = f"{settings.REALTIME_BASE_URL.rstrip('/')}/realtime/calls"
+    return body

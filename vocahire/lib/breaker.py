@@ -1,0 +1,134 @@
+"""The circuit breaker around minting: after 5 consecutive upstream failures every process fails
+fast for 30 s instead of keeping people waiting on a dead upstream.
+
+State lives in Redis when REDIS_URL is set, so all web processes share one breaker; otherwise in
+process memory (the embedded default has one process). Mistakes in our own request (400, 401,
+404, 422) say nothing about the upstream's health and do not count as failures.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import pybreaker
+from django.conf import settings
+
+from vocahire.lib.openai_gateway import OpenAIError
+
+logger = logging.getLogger(__name__)
+
+FAIL_MAX = 5
+RESET_TIMEOUT_SECONDS = 30
+NAMESPACE = "vocahire:realtime-mint"
+T = TypeVar("T")
+
+_STATE_NAMES = {
+    pybreaker.STATE_CLOSED: "closed",
+    pybreaker.STATE_OPEN: "open",
+    pybreaker.STATE_HALF_OPEN: "half_open",
+}
+
+
+class BreakerOpen(Exception):
+    """The breaker is open: no upstream call was made. Try again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Circuit open; retry after {retry_after} s.")
+        self.retry_after = retry_after
+
+
+def _is_our_mistake(exc: BaseException) -> bool:
+    # 408 and 429 are the upstream struggling (or out of quota), so they do count.
+    status = getattr(exc, "status", None) if isinstance(exc, OpenAIError) else None
+    return status is not None and 400 <= status < 500 and status not in (408, 429)
+
+
+class _Breaker(pybreaker.CircuitBreaker):
+    def call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        # pybreaker holds its lock for the whole guarded call, which would serialise every mint
+        # of a threaded worker behind one upstream request; the state storage is shared anyway.
+        return self.state.call(func, *args, **kwargs)
+
+
+class _SharedStorage(pybreaker.CircuitRedisStorage):
+    def _initialize_redis_state(self, state: str) -> None:
+        # The library lets a Redis outage at start-up escape from the constructor; the state
+        # getter re-initialises the keys once Redis answers again.
+        try:
+            super()._initialize_redis_state(state)
+        except Exception:  # noqa: BLE001 - redis errors only, but redis is an optional import
+            logger.warning("breaker: Redis unavailable at start-up, assuming closed")
+
+
+def breaker_build(*, redis_url: str = "") -> pybreaker.CircuitBreaker:
+    """A new breaker instance; instances built with the same Redis URL share one state."""
+    storage: pybreaker.CircuitBreakerStorage | None = None
+    if redis_url:
+        import redis
+
+        client = redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1)
+        storage = _SharedStorage(pybreaker.STATE_CLOSED, client, namespace=NAMESPACE)
+    return _Breaker(
+        fail_max=FAIL_MAX,
+        reset_timeout=RESET_TIMEOUT_SECONDS,
+        exclude=[_is_our_mistake],
+        state_storage=storage,
+        name="realtime-mint",
+        # The call that trips the breaker did reach the upstream: report its own error.
+        throw_new_error_on_trip=False,
+    )
+
+
+_breaker: pybreaker.CircuitBreaker | None = None
+_breaker_key: str | None = None
+_lock = threading.Lock()
+
+
+def mint_breaker() -> pybreaker.CircuitBreaker:
+    """This process's breaker for minting (rebuilt if REDIS_URL changes, as in tests)."""
+    global _breaker, _breaker_key
+    key = settings.REDIS_URL or ""
+    if _breaker is None or _breaker_key != key:
+        with _lock:
+            _breaker, _breaker_key = breaker_build(redis_url=key), key
+    return _breaker
+
+
+def breaker_call(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run `func` through the mint breaker; raise BreakerOpen without calling it while open."""
+    breaker = mint_breaker()
+    try:
+        return breaker.call(func, *args, **kwargs)
+    except pybreaker.CircuitBreakerError:
+        raise BreakerOpen(breaker_retry_after(breaker=breaker)) from None
+
+
+def breaker_state(*, breaker: pybreaker.CircuitBreaker | None = None) -> str:
+    """ "closed", "open" or "half_open" (open past its reset timeout lets the next call try)."""
+    breaker = breaker or mint_breaker()
+    state = breaker.current_state
+    if state == pybreaker.STATE_OPEN and breaker_retry_after(breaker=breaker) == 0:
+        return "half_open"
+    return _STATE_NAMES.get(state, state)
+
+
+def breaker_retry_after(*, breaker: pybreaker.CircuitBreaker | None = None) -> int:
+    """Whole seconds until an open breaker lets a trial call through (0 when not open)."""
+    breaker = breaker or mint_breaker()
+    storage = breaker._state_storage  # pybreaker exposes opened_at only on its storage
+    if breaker.current_state != pybreaker.STATE_OPEN or storage.opened_at is None:
+        return 0
+    elapsed = (datetime.now(UTC) - storage.opened_at).total_seconds()
+    return max(0, math.ceil(breaker.reset_timeout - elapsed))
+
+
+def breaker_reset() -> None:
+    """Close the mint breaker and clear its counters (staff action and tests)."""
+    breaker = mint_breaker()
+    breaker.close()
+    breaker._state_storage.reset_counter()

@@ -1,0 +1,188 @@
+"""The one module that talks to OpenAI (or the local engine, which serves the same HTTP surface).
+
+Every call goes through one pooled httpx client with explicit timeouts, returns our own
+dataclasses and raises `OpenAIError`, which says whether a retry can help. Transient failures
+(5xx, timeouts, 429 `rate_limit_exceeded`) are retried once with jitter; mistakes in our request
+(400, 401, 404, 422) and `insufficient_quota` are not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+RETRY_AFTER_CAP_SECONDS = 2.0
+_JITTER_SECONDS = (0.05, 0.25)
+_CALL_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+
+
+class OpenAIError(Exception):
+    """An upstream call failed; `retryable` says whether trying again can help."""
+
+    def __init__(self, message: str, code: str, status: int | None, retryable: bool) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.retryable = retryable
+
+    def __repr__(self) -> str:
+        return f"OpenAIError(code={self.code!r}, status={self.status}, retryable={self.retryable})"
+
+
+@dataclass(frozen=True)
+class ClientSecret:
+    """An ephemeral key for the browser and the effective session upstream created with it."""
+
+    value: str
+    expires_at: int  # epoch seconds
+    session: dict[str, Any]
+    session_id: str
+    upstream_ms: float
+
+    def __repr__(self) -> str:  # the value is a credential: keep it out of logs and tracebacks
+        return f"ClientSecret(session_id={self.session_id!r}, expires_at={self.expires_at})"
+
+
+_client: httpx.Client | None = None
+_client_lock = threading.Lock()
+# Indirection so tests can observe the back-off without sleeping.
+_sleep = time.sleep
+
+
+def _http() -> httpx.Client:
+    # Created on first use, not at import: a client made before gunicorn forks would share its
+    # connection pool between worker processes.
+    global _client
+    if _client is None:
+        with _client_lock:
+            if _client is None:
+                _client = httpx.Client(
+                    timeout=httpx.Timeout(
+                        settings.REALTIME_READ_TIMEOUT, connect=settings.REALTIME_CONNECT_TIMEOUT
+                    ),
+                    limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                    headers={"User-Agent": "vocahire/1.0"},
+                )
+    return _client
+
+
+def safety_identifier_for(*, user_id: object) -> str:
+    """A stable hash of our user id: lets OpenAI tell users apart without learning who they are."""
+    return hashlib.sha256(f"vocahire:{user_id}".encode()).hexdigest()
+
+
+def _url(path: str) -> str:
+    return f"{settings.REALTIME_BASE_URL.rstrip('/')}/{path.lstrip('/')}"
+
+
+def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {settings.OPENAI_API_KEY}", **(extra or {})}
+
+
+def _error_from_response(response: httpx.Response) -> OpenAIError:
+    try:
+        body = response.json().get("error") or {}
+    except (ValueError, AttributeError):
+        body = {}
+    status = response.status_code
+    code = str(body.get("code") or body.get("type") or f"http_{status}")
+    message = str(body.get("message") or f"Upstream answered HTTP {status}.")
+    retryable = status >= 500 or (status == 429 and code != "insufficient_quota")
+    return OpenAIError(message, code, status, retryable)
+
+
+def _retry_delay(response: httpx.Response | None) -> float | None:
+    """Seconds to wait before the one retry, or None when the upstream asks for longer than we
+    can keep a person waiting."""
+    jitter = random.uniform(*_JITTER_SECONDS)
+    header = response.headers.get("retry-after") if response is not None else None
+    if header is None:
+        return jitter
+    try:
+        wait = float(header)
+    except ValueError:
+        return None
+    return wait + jitter if wait <= RETRY_AFTER_CAP_SECONDS else None
+
+
+def request(
+    method: str,
+    path: str,
+    *,
+    json: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: httpx.Timeout | float | None = None,
+) -> httpx.Response:
+    """Send one request upstream, retrying once on transient failures; raise OpenAIError."""
+    kwargs: dict[str, Any] = {"json": json, "headers": _headers(headers)}
+    if timeout is not None:
+        kwargs["timeout"] = timeout
+    for attempt in (1, 2):
+        response = None
+        try:
+            response = _http().request(method, _url(path), **kwargs)
+        except httpx.TimeoutException:
+            error = OpenAIError(
+                "The realtime service did not answer in time.", "timeout", None, True
+            )
+        except httpx.TransportError as exc:
+            error = OpenAIError(
+                f"Could not reach the realtime service ({type(exc).__name__}).",
+                "connection_error",
+                None,
+                True,
+            )
+        else:
+            if response.is_success:
+                return response
+            error = _error_from_response(response)
+        delay = _retry_delay(response) if error.retryable and attempt == 1 else None
+        if delay is None:
+            raise error
+        _sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def client_secret_create(
+    *, session: dict[str, Any], ttl: int, safety_identifier: str
+) -> ClientSecret:
+    """Mint an ephemeral key for one GA realtime session (POST /realtime/client_secrets)."""
+    started = time.perf_counter()
+    response = request(
+        "POST",
+        "realtime/client_secrets",
+        json={"expires_after": {"anchor": "created_at", "seconds": ttl}, "session": session},
+        headers={"OpenAI-Safety-Identifier": safety_identifier},
+    )
+    upstream_ms = (time.perf_counter() - started) * 1000
+    try:
+        body = response.json()
+        returned = body.get("session") or {}
+        return ClientSecret(
+            value=str(body["value"]),
+            expires_at=int(body["expires_at"]),
+            session=returned,
+            session_id=str(returned.get("id", "")),
+            upstream_ms=upstream_ms,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise OpenAIError(
+            "The realtime service answered without a client secret.", "bad_response", 502, True
+        ) from exc
+
+
+def call_hangup(*, call_id: str) -> None:
+    """End a live call (POST /realtime/calls/{call_id}/hangup); 404 means it is already gone."""
+    # The call id comes from the browser: never let it reshape the upstream path.
+    if not _CALL_ID.match(call_id):
+        raise OpenAIError("That is not a realtime call id.", "invalid_call_id", 400, False)
+    request("POST", f"realtime/calls/{call_id}/hangup")
