@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from interviews import api
+from interviews import api, feedback_api
 
 urlpatterns = [
     path("interviews", api.InterviewListCreateApi.as_view(), name="api-interviews"),
@@ -30,5 +30,10 @@ urlpatterns = [
         "interviews/<uuid:interview_id>/end",
         api.InterviewEndApi.as_view(),
         name="api-interview-end",
+    ),
+    path(
+        "interviews/<uuid:interview_id>/feedback",
+        feedback_api.InterviewFeedbackApi.as_view(),
+        name="api-interview-feedback",
     ),
 ]

@@ -523,3 +523,73 @@ def feedback_generate(*, interview_id: object) -> Feedback | None:
         assessment=assessment,
         model=model,
     )
+
+
+# --- The report as data (API, report page, shared page) -------------------------------------------
+
+
+def _dimensions_report(*, kind: str, assessment: dict) -> list[dict]:
+    return [
+        {
+            "key": key,
+            "label": label,
+            "score": assessment["dimensions"][key]["score"],
+            "evidence": assessment["dimensions"][key]["evidence"],
+            "anchors": {str(n): text for n, text in anchors.items()},
+        }
+        for key, (label, anchors) in dimensions_for(kind).items()
+    ]
+
+
+def _assessment_report(*, kind: str, assessment: dict) -> dict | None:
+    if not assessment:
+        return None
+    dimensions = _dimensions_report(kind=kind, assessment=assessment)
+    weakest = next(d for d in dimensions if d["key"] == assessment["weakest_dimension"])
+    return {
+        "summary": assessment["summary"],
+        "overall_score": assessment["overall_score"],
+        "weakest_dimension": weakest,
+        "dimensions": dimensions,
+        "strengths": assessment["strengths"],
+        "improvements": assessment["improvements"],
+    }
+
+
+def _question_report(*, interview: Interview, measured: dict, graded: dict | None) -> dict:
+    contexts = {q["number"]: q for q in interview.case_snapshot.get("questions", [])}
+    if interview.kind == Interview.Kind.CASE:
+        strong = contexts.get(measured["number"], {}).get("evaluator_context", "")
+    else:
+        strong = (graded or {}).get("strong_answer", "")
+    figures = {k: v for k, v in measured.items() if k not in ("number", "prompt", "answer")}
+    return {
+        "number": measured["number"],
+        "prompt": measured["prompt"],
+        "answer": measured["answer"],
+        "strong_answer": strong,
+        "assessment": graded,
+        "measured": figures,
+    }
+
+
+def report_build(*, interview: Interview, feedback: Feedback | None) -> dict:
+    """The report as plain data: assessment (if any), measured analytics, and each question."""
+    assessment = feedback.assessment if feedback else {}
+    analytics = feedback.analytics if feedback else {}
+    graded = {q["number"]: q for q in assessment.get("questions", [])}
+    return {
+        "interview_id": str(interview.pk),
+        "kind": interview.kind,
+        "title": interview.title,
+        "status": interview.feedback_status,
+        "source": feedback.source if feedback else "",
+        "model": feedback.model if feedback else "",
+        "generated_at": feedback.updated_at.isoformat() if feedback else None,
+        "assessment": _assessment_report(kind=interview.kind, assessment=assessment),
+        "analytics": {"label": "measured", "overall": analytics.get("overall", {})},
+        "questions": [
+            _question_report(interview=interview, measured=q, graded=graded.get(q["number"]))
+            for q in analytics.get("questions", [])
+        ],
+    }

@@ -1,0 +1,147 @@
+"""Server-rendered SVG charts for the report and progress pages: pure functions, no JavaScript.
+
+Each chart carries role="img" and a <title>, and the pages print the same figures as text, so the
+charts are never the only way to read a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+BAR_HEIGHT = 22
+BAR_GAP = 8
+LABEL_WIDTH = 170
+CHART_WIDTH = 520
+PALETTE = ("#0a58ca", "#1a7f37", "#9a6700", "#8250df", "#cf222e", "#57606a")
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+
+
+def bar_chart_svg(
+    *,
+    title: str,
+    bars: Sequence[tuple[str, float | None]],
+    max_value: float,
+    unit: str = "",
+    highlight: str | None = None,
+) -> SafeString:
+    """Horizontal bars, one per (label, value); None draws an empty track marked "n/a"."""
+    span = CHART_WIDTH - LABEL_WIDTH - 60
+    height = len(bars) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+    rows = []
+    for i, (label, value) in enumerate(bars):
+        y = BAR_GAP + i * (BAR_HEIGHT + BAR_GAP)
+        width = 0 if value is None or max_value <= 0 else min(value / max_value, 1) * span
+        fill = "#cf222e" if label == highlight else "#0a58ca"
+        text = "n/a" if value is None else f"{_fmt(value)}{unit}"
+        rows.append(
+            format_html(
+                '<text x="0" y="{}" class="chart-label">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="#eaeef2"/>'
+                '<rect x="{}" y="{}" width="{:.1f}" height="{}" rx="3" fill="{}"/>'
+                '<text x="{:.1f}" y="{}" class="chart-value">{}</text>',
+                y + BAR_HEIGHT - 6,
+                label,
+                LABEL_WIDTH,
+                y,
+                span,
+                BAR_HEIGHT,
+                LABEL_WIDTH,
+                y,
+                width,
+                BAR_HEIGHT,
+                fill,
+                LABEL_WIDTH + width + 6,
+                y + BAR_HEIGHT - 6,
+                text,
+            )
+        )
+    return _svg(title=title, width=CHART_WIDTH, height=height, body="".join(rows))
+
+
+def line_chart_svg(
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    y_max: float | None = None,
+) -> SafeString:
+    """One polyline per (name, values) over the shared x labels; gaps where a value is None."""
+    width, height, pad_left, pad_bottom, pad_top = CHART_WIDTH, 240, 40, 40, 12
+    values = [v for _, vs in series for v in vs if v is not None]
+    top = y_max or (max(values) * 1.1 if values else 1) or 1
+    plot_w, plot_h = width - pad_left - 10, height - pad_bottom - pad_top
+    step = plot_w / max(len(labels) - 1, 1)
+
+    def point(i: int, v: float) -> tuple[float, float]:
+        return pad_left + i * step, pad_top + plot_h - (v / top) * plot_h
+
+    parts = [_axes(pad_left, pad_top, plot_w, plot_h, top)]
+    for i, label in enumerate(labels):
+        x = pad_left + i * step
+        parts.append(
+            format_html(
+                '<text x="{:.1f}" y="{}" class="chart-tick" text-anchor="middle">{}</text>',
+                x,
+                height - pad_bottom + 16,
+                label,
+            )
+        )
+    for n, (name, vs) in enumerate(series):
+        color = PALETTE[n % len(PALETTE)]
+        points = [point(i, v) for i, v in enumerate(vs) if v is not None]
+        parts.append(_polyline(points, color))
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" class="chart-legend" fill="{}">{}</text>',
+                pad_left + 8 + n * 150,
+                height - 6,
+                color,
+                name,
+            )
+        )
+    return _svg(title=title, width=width, height=height, body="".join(parts))
+
+
+def _axes(left: float, top: float, plot_w: float, plot_h: float, y_max: float) -> str:
+    bottom = top + plot_h
+    return format_html(
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#8c959f"/>'
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#8c959f"/>'
+        '<text x="{}" y="{}" class="chart-tick" text-anchor="end">{}</text>'
+        '<text x="{}" y="{}" class="chart-tick" text-anchor="end">0</text>',
+        left,
+        top,
+        left,
+        bottom,
+        left,
+        bottom,
+        left + plot_w,
+        bottom,
+        left - 4,
+        top + 10,
+        _fmt(round(y_max, 1)),
+        left - 4,
+        bottom,
+    )
+
+
+def _polyline(points: Sequence[tuple[float, float]], color: str) -> str:
+    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{color}"/>' for x, y in points)
+    line = f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2"/>'
+    return line + dots
+
+
+def _svg(*, title: str, width: int, height: int, body: str) -> SafeString:
+    # Only numbers and escaped text reach the markup, so marking it safe is sound.
+    return mark_safe(  # noqa: S308
+        f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet">'
+        f"<title>{escape(title)}</title>{body}</svg>"
+    )

@@ -1,0 +1,56 @@
+"""GET /api/v1/interviews/{id}/feedback: the report as JSON, 202 while pending, 409 if too little."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from interviews import feedback, services
+from interviews.api import service_errors
+from interviews.models import Feedback, Interview
+from vocahire.lib.api import ApiError
+
+# How long a client should wait before asking again while the report is being written.
+PENDING_RETRY_AFTER_SECONDS = 5
+
+
+class InterviewFeedbackApi(APIView):
+    class Output(serializers.Serializer):
+        interview_id = serializers.UUIDField()
+        kind = serializers.CharField()
+        title = serializers.CharField()
+        status = serializers.CharField(help_text="ready, or failed when only analytics exist")
+        source = serializers.CharField(help_text='"ai+analytics" or "analytics"')
+        model = serializers.CharField()
+        generated_at = serializers.DateTimeField(allow_null=True)
+        assessment = serializers.JSONField(allow_null=True)
+        analytics = serializers.JSONField(help_text='Measured figures, label "measured".')
+        questions = serializers.JSONField()
+
+    @service_errors
+    def get(self, request: Request, interview_id: object) -> Response:
+        interview = services.interview_for_actor(interview_id=interview_id, actor=request.user)
+        status = interview.feedback_status
+        if status == Interview.FeedbackStatus.PENDING:
+            return Response(
+                {"status": status, "detail": "The report is being written. Ask again shortly."},
+                status=202,
+                headers={"Retry-After": str(PENDING_RETRY_AFTER_SECONDS)},
+            )
+        if status == Interview.FeedbackStatus.NOT_ENOUGH:
+            raise ApiError(
+                "The interview has too little of your speech to assess. Practise again and "
+                "answer each question out loud.",
+                "not_enough_to_assess",
+                409,
+            )
+        if status == Interview.FeedbackStatus.NONE:
+            raise ApiError(
+                "There is no report yet: finish the interview first.", "feedback_not_requested", 409
+            )
+        report = feedback.report_build(
+            interview=interview, feedback=Feedback.objects.filter(interview=interview).first()
+        )
+        return Response(self.Output(report).data)
