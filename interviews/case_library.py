@@ -1,0 +1,317 @@
+"""The case library as a file: validation, import, export, and the snapshot taken at start.
+
+File format (version 1):
+{"format": 1, "cases": [{"slug", "title", "case_type", "lead_type", "difficulty", "industry",
+  "summary", "prompt", "estimated_minutes", "published",
+  "questions": [{"number", "kind", "prompt", "evaluator_context"}]}]}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from interviews.models import Case, CaseQuestion
+
+FORMAT_VERSION = 1
+BUNDLED_CASES_PATH = Path(__file__).resolve().parent / "data" / "cases.json"
+
+# Fields whose change makes a new version of a case; `published` is a switch, not content.
+CONTENT_FIELDS = (
+    "title",
+    "case_type",
+    "lead_type",
+    "difficulty",
+    "industry",
+    "summary",
+    "prompt",
+    "estimated_minutes",
+)
+CASE_FIELDS = ("slug", *CONTENT_FIELDS, "published", "questions")
+QUESTION_FIELDS = ("number", "kind", "prompt", "evaluator_context")
+MAX_QUESTIONS = 12
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TEXT_LIMITS = {"title": 200, "industry": 100, "summary": 500, "prompt": 20000}
+_CHOICES = {
+    "case_type": Case.CaseType.values,
+    "lead_type": Case.LeadType.values,
+    "difficulty": Case.Difficulty.values,
+}
+
+
+@dataclass(frozen=True)
+class CaseProblem:
+    """One thing wrong in a case file, located by file, case and field."""
+
+    file: str
+    case: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: case {self.case}: field {self.field}: {self.message}"
+
+
+class CaseLibraryError(Exception):
+    """The file is not a valid case library; nothing was changed."""
+
+    def __init__(self, problems: list[CaseProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.total} cases: {len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged"
+        )
+
+
+# --- Validation -----------------------------------------------------------------------------------
+
+
+def cases_validate(*, data: Any, file: str) -> list[CaseProblem]:
+    """Every problem in a parsed case library file (an empty list when it is valid)."""
+    if not isinstance(data, dict):
+        return [CaseProblem(file, "-", "(file)", "must be a JSON object with format and cases")]
+    problems = []
+    if data.get("format") != FORMAT_VERSION:
+        problems.append(
+            CaseProblem(
+                file, "-", "format", f"must be {FORMAT_VERSION} (got {data.get('format')!r})"
+            )
+        )
+    cases = data.get("cases")
+    if not isinstance(cases, list) or not cases:
+        return [*problems, CaseProblem(file, "-", "cases", "must be a non-empty list of cases")]
+    seen: set[str] = set()
+    for index, case in enumerate(cases, start=1):
+        problems.extend(_case_problems(case, _case_label(case, index), file))
+        slug = case.get("slug") if isinstance(case, dict) else None
+        if isinstance(slug, str) and slug in seen:
+            problems.append(
+                CaseProblem(file, _case_label(case, index), "slug", "is used by an earlier case")
+            )
+        if isinstance(slug, str):
+            seen.add(slug)
+    return problems
+
+
+def cases_load(*, path: str | Path) -> list[dict]:
+    """Read and validate a case library file; raise CaseLibraryError listing every problem."""
+    file = str(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CaseLibraryError(
+            [CaseProblem(file, "-", "(file)", f"cannot be read: {exc}")]
+        ) from exc
+    except json.JSONDecodeError as exc:
+        message = f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise CaseLibraryError([CaseProblem(file, "-", "(file)", message)]) from exc
+    problems = cases_validate(data=data, file=file)
+    if problems:
+        raise CaseLibraryError(problems)
+    return data["cases"]
+
+
+def _case_label(case: Any, index: int) -> str:
+    slug = case.get("slug") if isinstance(case, dict) else None
+    return f'"{slug}" (#{index})' if isinstance(slug, str) and slug else f"#{index}"
+
+
+def _case_problems(case: Any, label: str, file: str) -> list[CaseProblem]:
+    if not isinstance(case, dict):
+        return [CaseProblem(file, label, "(case)", "must be a JSON object")]
+    problems = [
+        CaseProblem(file, label, name, "is not a known field")
+        for name in case
+        if name not in CASE_FIELDS
+    ]
+    for name in CASE_FIELDS:
+        if name not in case:
+            problems.append(CaseProblem(file, label, name, "is missing"))
+            continue
+        message = _case_field_problem(name, case[name])
+        if message:
+            problems.append(CaseProblem(file, label, name, message))
+    if isinstance(case.get("questions"), list):
+        problems.extend(_questions_problems(case["questions"], label, file))
+    return problems
+
+
+def _case_field_problem(name: str, value: Any) -> str | None:
+    if name == "slug":
+        ok = isinstance(value, str) and len(value) <= 200 and _SLUG.match(value)
+        return None if ok else "must be lowercase letters, digits and single hyphens"
+    if name in _CHOICES:
+        return _choice_problem(value, _CHOICES[name])
+    if name == "estimated_minutes":
+        ok = isinstance(value, int) and not isinstance(value, bool) and 5 <= value <= 180
+        return None if ok else f"must be a whole number of minutes from 5 to 180 (got {value!r})"
+    if name == "published":
+        return None if isinstance(value, bool) else "must be true or false"
+    if name == "questions":
+        ok = isinstance(value, list) and 1 <= len(value) <= MAX_QUESTIONS
+        return None if ok else f"must be a list of 1 to {MAX_QUESTIONS} questions"
+    return _text_problem(value, _TEXT_LIMITS[name])
+
+
+def _questions_problems(questions: list, label: str, file: str) -> list[CaseProblem]:
+    problems = []
+    for position, question in enumerate(questions, start=1):
+        where = f"questions[{position}]"
+        if not isinstance(question, dict):
+            problems.append(CaseProblem(file, label, where, "must be a JSON object"))
+            continue
+        for name in question:
+            if name not in QUESTION_FIELDS:
+                problems.append(CaseProblem(file, label, f"{where}.{name}", "is not a known field"))
+        for name in QUESTION_FIELDS:
+            message = _question_field_problem(name, question, position)
+            if message:
+                problems.append(CaseProblem(file, label, f"{where}.{name}", message))
+    return problems
+
+
+def _question_field_problem(name: str, question: dict, position: int) -> str | None:
+    if name not in question:
+        return "is missing"
+    value = question[name]
+    if name == "number":
+        # Numbers are 1..N in file order, so "question n of N" always means the same thing.
+        ok = value == position and not isinstance(value, bool)
+        return None if ok else f"must be {position} (questions are numbered 1..N in order)"
+    if name == "kind":
+        return _choice_problem(value, CaseQuestion.Kind.values)
+    return _text_problem(value, 20000)
+
+
+def _choice_problem(value: Any, choices: list[str]) -> str | None:
+    if value in choices:
+        return None
+    return f"must be one of {', '.join(choices)} (got {value!r})"
+
+
+def _text_problem(value: Any, limit: int) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return "must be non-empty text"
+    if len(value) > limit:
+        return f"must be at most {limit} characters (got {len(value)})"
+    return None
+
+
+# --- Import and export ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cases_import(*, path: str | Path) -> ImportReport:
+    """Create or update cases by slug from a file; all or nothing; bumps version on change."""
+    entries = cases_load(path=path)
+    existing = {
+        case.slug: case
+        for case in Case.objects.select_for_update()
+        .filter(slug__in=[entry["slug"] for entry in entries])
+        .prefetch_related("questions")
+    }
+    report = ImportReport()
+    for entry in entries:
+        case = existing.get(entry["slug"])
+        if case is None:
+            _case_create(entry)
+            report.created.append(entry["slug"])
+        elif _case_update(case, entry):
+            report.updated.append(entry["slug"])
+        else:
+            report.unchanged.append(entry["slug"])
+    return report
+
+
+def cases_export(*, published_only: bool = False) -> dict:
+    """The case library in the import file format."""
+    cases = Case.objects.order_by("slug").prefetch_related("questions")
+    if published_only:
+        cases = cases.published()
+    return {"format": FORMAT_VERSION, "cases": [_case_entry(case) for case in cases]}
+
+
+def case_snapshot(case: Case) -> dict:
+    """Everything the interview keeps of a case at start, so later edits never change it."""
+    return {
+        "title": case.title,
+        "slug": case.slug,
+        "version": case.version,
+        "case_type": case.case_type,
+        "case_type_label": case.get_case_type_display(),
+        "lead_type": case.lead_type,
+        "lead_type_label": case.get_lead_type_display(),
+        "difficulty": case.difficulty,
+        "industry": case.industry,
+        "summary": case.summary,
+        "prompt": case.prompt,
+        "estimated_minutes": case.estimated_minutes,
+        "questions": [_question_entry(question) for question in case.questions.all()],
+    }
+
+
+def _case_create(entry: dict) -> Case:
+    fields = {name: entry[name] for name in CONTENT_FIELDS}
+    case = Case.objects.create(slug=entry["slug"], published=entry["published"], **fields)
+    _questions_replace(case, entry["questions"])
+    return case
+
+
+def _case_update(case: Case, entry: dict) -> bool:
+    content_changed = _case_content(_case_entry(case)) != _case_content(entry)
+    if not content_changed and case.published == entry["published"]:
+        return False
+    for name in CONTENT_FIELDS:
+        setattr(case, name, entry[name])
+    case.published = entry["published"]
+    if content_changed:
+        case.version += 1
+        _questions_replace(case, entry["questions"])
+    case.save()
+    return True
+
+
+def _questions_replace(case: Case, questions: list[dict]) -> None:
+    case.questions.all().delete()
+    CaseQuestion.objects.bulk_create(
+        CaseQuestion(case=case, **{name: question[name] for name in QUESTION_FIELDS})
+        for question in questions
+    )
+
+
+def _case_content(entry: dict) -> tuple:
+    questions = tuple(
+        tuple(question[name] for name in QUESTION_FIELDS) for question in entry["questions"]
+    )
+    return (*(entry[name] for name in CONTENT_FIELDS), questions)
+
+
+def _case_entry(case: Case) -> dict:
+    entry: dict[str, Any] = {"slug": case.slug}
+    entry.update({name: getattr(case, name) for name in CONTENT_FIELDS})
+    entry["published"] = case.published
+    entry["questions"] = [_question_entry(question) for question in case.questions.all()]
+    return entry
+
+
+def _question_entry(question: CaseQuestion) -> dict:
+    return {name: getattr(question, name) for name in QUESTION_FIELDS}
