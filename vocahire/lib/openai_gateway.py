@@ -186,3 +186,89 @@ def call_hangup(*, call_id: str) -> None:
     if not _CALL_ID.match(call_id):
         raise OpenAIError("That is not a realtime call id.", "invalid_call_id", 400, False)
     request("POST", f"realtime/calls/{call_id}/hangup")
+
+
+# --- Responses API (the interview feedback) ------------------------------------------------------
+
+# Grading a whole transcript takes far longer than minting: a generous read timeout, same connect.
+RESPONSES_READ_TIMEOUT_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class ModelResponse:
+    """What we use of a Responses API answer: the assistant's text (or its refusal)."""
+
+    id: str
+    model: str
+    status: str  # "completed", or "incomplete" when cut off (e.g. max_output_tokens)
+    output_text: str
+    refusal: str = ""
+
+
+def _output_text(body: dict[str, Any]) -> tuple[str, str]:
+    # The raw API has no `output_text` (an SDK convenience): join the message's output_text parts.
+    texts, refusals = [], []
+    for item in body.get("output") or []:
+        if item.get("type") != "message":
+            continue  # reasoning items and tool calls carry no answer text
+        for part in item.get("content") or []:
+            if part.get("type") == "output_text":
+                texts.append(str(part.get("text", "")))
+            elif part.get("type") == "refusal":
+                refusals.append(str(part.get("refusal", "")))
+    return "".join(texts), " ".join(refusals)
+
+
+def _breaker_open() -> bool:
+    from vocahire.lib.breaker import breaker_state  # the breaker module imports this one
+
+    return breaker_state() == "open"
+
+
+def responses_create(
+    *,
+    model: str,
+    instructions: str,
+    input: str,  # noqa: A002 - the API's own field name
+    schema_name: str,
+    schema: dict[str, Any],
+    max_output_tokens: int = 16000,
+) -> ModelResponse:
+    """One structured-output answer from POST /responses with a strict JSON schema."""
+    # Read the minting breaker but do not feed it: an open breaker means the upstream is down, so
+    # fail fast (the feedback task retries later); a slow grading call must not lock people out
+    # of their interviews.
+    if _breaker_open():
+        raise OpenAIError(
+            "The OpenAI service is failing; try later.", "upstream_unavailable", 503, True
+        )
+    text_format = {"type": "json_schema", "name": schema_name, "strict": True, "schema": schema}
+    response = request(
+        "POST",
+        "responses",
+        json={
+            "model": model,
+            "instructions": instructions,
+            "input": input,
+            "text": {"format": text_format},
+            "max_output_tokens": max_output_tokens,
+            "store": False,
+        },
+        timeout=httpx.Timeout(
+            RESPONSES_READ_TIMEOUT_SECONDS, connect=settings.REALTIME_CONNECT_TIMEOUT
+        ),
+    )
+    try:
+        body = response.json()
+        text, refusal = _output_text(body)
+        return ModelResponse(
+            id=str(body.get("id", "")),
+            model=str(body.get("model") or model),
+            status=str(body.get("status", "")),
+            output_text=text,
+            refusal=refusal,
+        )
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise OpenAIError(
+            "The model service answered with something that is not JSON.", "bad_response", 502, True
+        ) from exc

@@ -1,0 +1,249 @@
+"""feedback_generate: statuses, and the AI path with the Responses API mocked at the HTTP layer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+
+from interviews import feedback
+from interviews.models import Feedback, Interview
+from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
+from vocahire.lib import openai_gateway
+from vocahire.lib.breaker import breaker_call, breaker_reset
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "openai"
+RESPONSES_URL = "https://api.openai.com/v1/responses"
+
+
+def _payload(name: str) -> dict:
+    return json.loads((DATA / name).read_text())
+
+
+def _ok(name: str) -> httpx.Response:
+    return httpx.Response(200, json=_payload(name))
+
+
+@pytest.fixture
+def openai_key(settings, monkeypatch):
+    settings.OPENAI_API_KEY = "sk-test"
+    settings.REALTIME_BASE_URL = "https://api.openai.com/v1"
+    settings.REALTIME_PROVIDER = "openai"
+    monkeypatch.setattr(openai_gateway, "_sleep", lambda seconds: None)  # the gateway's back-off
+    breaker_reset()
+    yield
+    breaker_reset()
+
+
+def _status(interview: Interview) -> str:
+    interview.refresh_from_db()
+    return interview.feedback_status
+
+
+def test_without_a_key_the_report_is_measured_only(candidate):
+    interview = finished_case_interview(candidate)
+
+    with respx.mock(assert_all_called=False) as upstream:
+        route = upstream.post(RESPONSES_URL)
+        feedback.feedback_generate(interview_id=interview.pk)
+
+    assert not route.called
+    assert _status(interview) == "ready"
+    stored = Feedback.objects.get(interview=interview)
+    assert (stored.source, stored.assessment) == ("analytics", {})
+    assert stored.analytics["overall"]["words"] == 53
+
+
+def test_near_empty_transcript_is_not_enough_and_asks_no_model(candidate, openai_key):
+    interview = finished_case_interview(
+        candidate, turns=[(1, "candidate", "Hi.", 0, 500, "speech")]
+    )
+
+    with respx.mock(assert_all_called=False) as upstream:
+        route = upstream.post(RESPONSES_URL)
+        feedback.feedback_generate(interview_id=interview.pk)
+
+    assert not route.called
+    assert _status(interview) == "not_enough"
+    assert Feedback.objects.get(interview=interview).assessment == {}
+
+
+@respx.mock
+def test_case_assessment_is_schema_validated_and_stored(candidate, openai_key, settings):
+    route = respx.post(RESPONSES_URL).mock(return_value=_ok("responses_case_feedback.json"))
+    interview = finished_case_interview(candidate)
+
+    feedback.feedback_generate(interview_id=interview.pk)
+
+    assert _status(interview) == "ready"
+    stored = Feedback.objects.get(interview=interview)
+    assert stored.source == "ai+analytics"
+    assert stored.model == "gpt-5-mini-2025-08-07"
+    assert stored.assessment["overall_score"] == 3.33  # (4 + 5 + 3 + 3 + 2 + 3) / 6
+    assert stored.assessment["weakest_dimension"] == "synthesis"
+    assert [q["number"] for q in stored.assessment["questions"]] == [1, 2]
+    assert stored.analytics["overall"]["words_per_minute"] == 56.4
+    # One call, shaped as the Responses API documents it.
+    assert route.call_count == 1
+    sent = route.calls.last.request
+    assert sent.headers["Authorization"] == "Bearer sk-test"
+    body = json.loads(sent.content)
+    assert body["model"] == settings.FEEDBACK_MODEL
+    assert body["text"]["format"] == {
+        "type": "json_schema",
+        "name": "case_interview_feedback",
+        "strict": True,
+        "schema": feedback.assessment_schema("case"),
+    }
+    # Each question is graded against its own evaluator context.
+    assert "Evaluator context: Split profit into revenue and costs" in body["input"]
+    assert "Evaluator context: Break-even is 5000 units" in body["input"]
+
+
+@respx.mock
+def test_malformed_answer_is_retried_once(candidate, openai_key):
+    route = respx.post(RESPONSES_URL).mock(
+        side_effect=[_ok("responses_case_malformed.json"), _ok("responses_case_feedback.json")]
+    )
+    interview = finished_case_interview(candidate)
+
+    feedback.feedback_generate(interview_id=interview.pk)
+
+    assert route.call_count == 2
+    assert _status(interview) == "ready"
+    assert Feedback.objects.get(interview=interview).assessment["dimensions"]["numeracy"] == {
+        "score": 5,
+        "evidence": "Break-even of 5000 units from 100000 / 20, checked back.",
+    }
+
+
+@respx.mock
+def test_malformed_twice_is_failed_and_nothing_is_stored_half(candidate, openai_key):
+    route = respx.post(RESPONSES_URL).mock(
+        side_effect=[_ok("responses_case_malformed.json"), _ok("responses_case_truncated.json")]
+    )
+    interview = finished_case_interview(candidate)
+
+    feedback.feedback_generate(interview_id=interview.pk)
+
+    assert route.call_count == 2
+    assert _status(interview) == "failed"
+    stored = Feedback.objects.get(interview=interview)
+    assert stored.assessment == {}
+    assert stored.source == "analytics"
+    assert "malformed twice" in stored.error
+    assert stored.analytics["label"] == "measured"  # what was measured stays true
+
+
+@respx.mock
+def test_upstream_5xx_raises_retryable_and_stays_pending(candidate, openai_key):
+    route = respx.post(RESPONSES_URL).mock(
+        return_value=httpx.Response(500, json=_payload("responses_error_server.json"))
+    )
+    interview = finished_case_interview(candidate)
+
+    with pytest.raises(feedback.FeedbackRetryableError):
+        feedback.feedback_generate(interview_id=interview.pk)
+
+    assert route.call_count == 2  # the gateway's own single retry
+    assert _status(interview) == "pending"
+    assert Feedback.objects.get(interview=interview).attempts == 1
+
+
+@respx.mock
+def test_transient_failures_give_up_after_the_last_attempt(candidate, openai_key):
+    respx.post(RESPONSES_URL).mock(side_effect=httpx.ConnectTimeout("timed out"))
+    interview = finished_case_interview(candidate)
+
+    for _ in range(feedback.MAX_ATTEMPTS - 1):
+        with pytest.raises(feedback.FeedbackRetryableError):
+            feedback.feedback_generate(interview_id=interview.pk)
+    feedback.feedback_generate(interview_id=interview.pk)
+
+    assert _status(interview) == "failed"
+    assert Feedback.objects.get(interview=interview).attempts == feedback.MAX_ATTEMPTS
+
+
+@respx.mock
+def test_invalid_key_fails_at_once(candidate, openai_key):
+    route = respx.post(RESPONSES_URL).mock(
+        return_value=httpx.Response(401, json=_payload("responses_error_invalid_api_key.json"))
+    )
+    interview = finished_case_interview(candidate)
+
+    feedback.feedback_generate(interview_id=interview.pk)
+
+    assert route.call_count == 1
+    assert _status(interview) == "failed"
+    assert "Incorrect API key" in Feedback.objects.get(interview=interview).error
+
+
+@respx.mock
+def test_open_breaker_fails_fast_without_a_call(candidate, openai_key):
+    def upstream_down() -> None:
+        raise openai_gateway.OpenAIError("down", "server_error", 503, True)
+
+    for _ in range(5):  # trip the shared breaker the way failed mints do
+        with pytest.raises(openai_gateway.OpenAIError):
+            breaker_call(upstream_down)
+    route = respx.post(RESPONSES_URL)
+    interview = finished_case_interview(candidate)
+
+    with pytest.raises(feedback.FeedbackRetryableError):
+        feedback.feedback_generate(interview_id=interview.pk)
+
+    assert not route.called
+
+
+JOB_TURNS = [
+    (1, "interviewer", "Tell me about your last role.", 0, 3000, "speech"),
+    (
+        1,
+        "candidate",
+        "I was the product manager for our analytics product and owned the roadmap with two "
+        "engineering teams.",
+        4000,
+        8000,
+        "speech",
+    ),
+    (1, "interviewer", "Describe a conflict you resolved.", 13000, 3000, "speech"),
+    (
+        1,
+        "candidate",
+        "Design and sales disagreed on the launch scope, so I ran a workshop and we agreed a "
+        "smaller first release.",
+        17000,
+        9000,
+        "speech",
+    ),
+]
+
+
+@respx.mock
+def test_job_assessment_has_star_per_answer(candidate, openai_key):
+    route = respx.post(RESPONSES_URL).mock(return_value=_ok("responses_job_feedback.json"))
+    interview = finished_job_interview(candidate, turns=JOB_TURNS)
+
+    feedback.feedback_generate(interview_id=interview.pk)
+
+    assert _status(interview) == "ready"
+    assessment = Feedback.objects.get(interview=interview).assessment
+    assert assessment["weakest_dimension"] == "structure"
+    assert assessment["questions"][1]["star"]["result"] is False
+    body = json.loads(route.calls.last.request.content)
+    assert body["text"]["format"]["name"] == "job_interview_feedback"
+    assert "<transcript>Design and sales disagreed" in body["input"]
+
+
+@respx.mock
+def test_a_ready_report_is_not_generated_twice(candidate, openai_key):
+    route = respx.post(RESPONSES_URL).mock(return_value=_ok("responses_case_feedback.json"))
+    interview = finished_case_interview(candidate)
+
+    feedback.feedback_generate(interview_id=interview.pk)
+    feedback.feedback_generate(interview_id=interview.pk)  # a duplicate task delivery
+
+    assert route.call_count == 1
