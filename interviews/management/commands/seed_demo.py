@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from accounts.seed import DEMO_CANDIDATE, DEMO_STAFF, demo_users_seed
+from interviews.case_library import BUNDLED_CASES_PATH, cases_import
 
 
 class Command(BaseCommand):
@@ -12,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         demo_users_seed()
+        cases = cases_import(path=BUNDLED_CASES_PATH)
+        self.stdout.write(f"Case library: {cases}.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000"))
         self.stdout.write(f"  candidate: {DEMO_CANDIDATE[0]}  password: {DEMO_CANDIDATE[1]}")
         self.stdout.write(f"  staff:     {DEMO_STAFF[0]}  password: {DEMO_STAFF[1]}")
