@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from interviews import api, feedback_api
+from interviews import api, case_api, feedback_api
 
 urlpatterns = [
     path("interviews", api.InterviewListCreateApi.as_view(), name="api-interviews"),
@@ -36,4 +36,10 @@ urlpatterns = [
         feedback_api.InterviewFeedbackApi.as_view(),
         name="api-interview-feedback",
     ),
+]
+
+# The case library (interviews/case_api.py).
+urlpatterns += [
+    path("cases", case_api.CaseListApi.as_view(), name="api-cases"),
+    path("cases/<int:case_id>", case_api.CaseDetailApi.as_view(), name="api-case-detail"),
 ]

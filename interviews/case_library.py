@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, QuerySet
 
 from interviews.models import Case, CaseQuestion
 
@@ -214,6 +215,26 @@ def _text_problem(value: Any, limit: int) -> str | None:
     if len(value) > limit:
         return f"must be at most {limit} characters (got {len(value)})"
     return None
+
+
+# --- Reading the library ------------------------------------------------------------------------
+
+
+def cases_published(
+    *, case_type: str = "", lead_type: str = "", difficulty: str = "", industry: str = ""
+) -> QuerySet[Case]:
+    """Published cases matching the given filters (blank means any), with question_count."""
+    cases = Case.objects.published().annotate(question_count=Count("questions"))
+    filters = {"case_type": case_type, "lead_type": lead_type, "difficulty": difficulty}
+    cases = cases.filter(**{name: value for name, value in filters.items() if value})
+    return cases.filter(industry__iexact=industry) if industry else cases
+
+
+def case_industries() -> list[str]:
+    """The distinct industries of published cases, for filter menus."""
+    return list(
+        Case.objects.published().order_by("industry").values_list("industry", flat=True).distinct()
+    )
 
 
 # --- Import and export ----------------------------------------------------------------------------
