@@ -224,7 +224,8 @@ def cases_published(
     *, case_type: str = "", lead_type: str = "", difficulty: str = "", industry: str = ""
 ) -> QuerySet[Case]:
     """Published cases matching the given filters (blank means any), with question_count."""
-    cases = Case.objects.published().annotate(question_count=Count("questions"))
+    # Meta.ordering is ignored once a query aggregates, so order explicitly.
+    cases = Case.objects.published().annotate(question_count=Count("questions")).order_by("title")
     filters = {"case_type": case_type, "lead_type": lead_type, "difficulty": difficulty}
     cases = cases.filter(**{name: value for name, value in filters.items() if value})
     return cases.filter(industry__iexact=industry) if industry else cases
