@@ -1,0 +1,314 @@
+"""A real WebRTC call to the local realtime engine: an aiortc peer in the test plays the browser
+(microphone track and the `oai-events` channel created before the offer, SDP posted with the
+`ek_` secret), and the conversation is checked event by event."""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import json
+import math
+import re
+from array import array
+
+import av
+import httpx
+import pytest
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import AudioStreamTrack, MediaStreamError
+
+from realtime.engine import engine_run
+
+KEY = "sk-engine-test-key"
+JOB_INSTRUCTIONS = (
+    "You are an experienced hiring manager conducting a live, spoken job interview with a "
+    'candidate who is practising for the role of "Data analyst".\n'
+    "RULES:\n- Ask 3 main questions, one at a time."
+)
+CASE_QUESTION = "How many coffee cups are sold in Berlin each day? Walk me through your estimate."
+CASE_INSTRUCTIONS = (
+    "You are an expert case interview assistant.\n\nCASE CONTEXT:\nA coffee chain wants to grow.\n\n"
+    f"CURRENT QUESTION (2 of 4):\n{CASE_QUESTION}\n\nYOUR ROLE:\nProbe the estimate."
+)
+WAIT = 8.0  # seconds for any single expected event; a healthy loopback call needs well under 1
+
+
+@pytest.fixture(scope="module")
+def engine():
+    running = engine_run(port=0, api_key=KEY)
+    yield running
+    running.stop()
+
+
+def mint(engine, instructions: str, **audio_input) -> dict:
+    session = {
+        "type": "realtime",
+        "model": "gpt-realtime-2.1",
+        "instructions": instructions,
+        "audio": {"input": audio_input, "output": {"voice": "marin"}},
+    }
+    response = httpx.post(
+        f"{engine.base_url}/realtime/client_secrets",
+        json={"expires_after": {"anchor": "created_at", "seconds": 600}, "session": session},
+        headers={"Authorization": f"Bearer {KEY}"},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+class Candidate:
+    """The browser's side of a call: mic track, data channel, received events in order."""
+
+    def __init__(self, microphone=None) -> None:
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.channel = self.pc.createDataChannel("oai-events")
+        self.events: asyncio.Queue[dict] = asyncio.Queue()
+        self.seen: list[dict] = []
+        self.channel.on("message", lambda raw: self.events.put_nowait(json.loads(raw)))
+        self.pc.addTrack(microphone or AudioStreamTrack())
+
+    async def connect(self, base_url: str, secret: str) -> httpx.Response:
+        await self.pc.setLocalDescription(await self.pc.createOffer())
+        async with httpx.AsyncClient(timeout=10) as http:
+            response = await http.post(
+                f"{base_url}/realtime/calls",
+                content=self.pc.localDescription.sdp,
+                headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/sdp"},
+            )
+        if response.status_code == 201:
+            await self.pc.setRemoteDescription(RTCSessionDescription(response.text, "answer"))
+        return response
+
+    async def next(self, event_type: str) -> dict:
+        """The next event of this type, keeping every event seen on the way."""
+        while True:
+            event = await asyncio.wait_for(self.events.get(), WAIT)
+            self.seen.append(event)
+            if event["type"] == event_type:
+                return event
+
+    def send(self, event: dict) -> None:
+        self.channel.send(json.dumps(event))
+
+    def typed_answer(self, text: str) -> None:
+        item = {
+            "type": "message",
+            "role": "user",
+            "content": [{"type": "input_text", "text": text}],
+        }
+        self.send({"type": "conversation.item.create", "item": item})
+        self.send({"type": "response.create"})
+
+    def seen_types(self) -> list[str]:
+        return [event["type"] for event in self.seen]
+
+    async def close(self) -> None:
+        await self.pc.close()
+
+
+class SpeakingMicrophone(AudioStreamTrack):
+    """A microphone that is silent, then 'speaks' (a loud tone) once for `speech` seconds."""
+
+    def __init__(self, *, silence_before: float, speech: float) -> None:
+        super().__init__()
+        self.start_sample = int(silence_before * 48000)
+        self.stop_sample = self.start_sample + int(speech * 48000)
+        self.sample = 0
+
+    async def recv(self):
+        if self.readyState != "live":
+            raise MediaStreamError
+        await asyncio.sleep(0.02)
+        pcm = array("h")
+        for i in range(self.sample, self.sample + 960):
+            loud = self.start_sample <= i < self.stop_sample
+            pcm.append(int(12000 * math.sin(2 * math.pi * 300 * i / 48000)) if loud else 0)
+        frame = av.AudioFrame(format="s16", layout="mono", samples=960)
+        frame.planes[0].update(pcm.tobytes())
+        frame.pts, frame.sample_rate = self.sample, 48000
+        frame.time_base = fractions.Fraction(1, 48000)
+        self.sample += 960
+        return frame
+
+
+async def interviewer_turn(candidate: Candidate) -> tuple[str, list[dict]]:
+    """Collect one spoken turn: (the done transcript, the delta events)."""
+    created = await candidate.next("response.created")
+    response_id = created["response"]["id"]
+    mark = len(candidate.seen)
+    done = await candidate.next("response.output_audio_transcript.done")
+    deltas = [
+        e for e in candidate.seen[mark:] if e["type"] == "response.output_audio_transcript.delta"
+    ]
+    assert done["response_id"] == response_id
+    assert len(deltas) > 1 and all(d["response_id"] == response_id for d in deltas)
+    assert "".join(d["delta"] for d in deltas) == done["transcript"]
+    finished = await candidate.next("response.done")
+    assert finished["response"]["id"] == response_id
+    assert finished["response"]["status"] == "completed"
+    usage = finished["response"]["usage"]
+    assert usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"] > 0
+    assert finished["response"]["output"][0]["content"][0]["transcript"] == done["transcript"]
+    return done["transcript"], deltas
+
+
+def hangup(engine, call_id: str) -> httpx.Response:
+    return httpx.post(
+        f"{engine.base_url}/realtime/calls/{call_id}/hangup",
+        headers={"Authorization": f"Bearer {KEY}"},
+    )
+
+
+def test_job_interview_call_asks_questions_for_the_job_title(engine):
+    minted = mint(engine, JOB_INSTRUCTIONS)
+
+    async def conversation() -> dict:
+        candidate = Candidate()
+        try:
+            response = await candidate.connect(engine.base_url, minted["value"])
+            assert response.status_code == 201, response.text
+            assert response.headers["content-type"].startswith("application/sdp")
+            assert response.text.startswith("v=0")
+            location = response.headers["Location"]
+            assert re.fullmatch(r"/v1/realtime/calls/rtc_\w+", location), location
+
+            created = await candidate.next("session.created")
+            assert created["session"]["id"] == minted["session"]["id"]
+            first, _ = await interviewer_turn(candidate)
+            assert "Data analyst" in first
+            assert "Tell me about yourself" in first
+
+            candidate.send({"type": "session.update", "session": {"type": "realtime", "audio": {"output": {"speed": 1.1}}}})  # fmt: skip
+            updated = await candidate.next("session.updated")
+            assert updated["session"]["audio"]["output"] == {**created["session"]["audio"]["output"], "speed": 1.1}  # fmt: skip
+
+            candidate.typed_answer("I like turning messy data into decisions.")
+            added = await candidate.next("conversation.item.added")
+            assert added["item"]["role"] == "user"
+            assert (
+                added["item"]["content"][0]["text"] == "I like turning messy data into decisions."
+            )
+            second, _ = await interviewer_turn(candidate)
+            assert "Walk me through a project" in second
+
+            candidate.typed_answer("A churn dashboard.")
+            third, _ = await interviewer_turn(candidate)
+            candidate.typed_answer("I fixed a broken pipeline.")
+            closing, _ = await interviewer_turn(candidate)
+            assert "last question" in closing  # "Ask 3 main questions" was followed
+            assert third != second
+            assert "output_audio_buffer.started" in candidate.seen_types()
+            return {"call_id": location.rsplit("/", 1)[1]}
+        finally:
+            await candidate.close()
+
+    call_id = asyncio.run(conversation())["call_id"]
+
+    assert hangup(engine, call_id).status_code == 200
+    assert hangup(engine, call_id).status_code == 404
+
+
+def test_a_secret_opens_one_call_only(engine):
+    minted = mint(engine, JOB_INSTRUCTIONS)
+
+    async def two_connects() -> tuple[int, httpx.Response]:
+        first, second = Candidate(), Candidate()
+        try:
+            status = (await first.connect(engine.base_url, minted["value"])).status_code
+            return status, await second.connect(engine.base_url, minted["value"])
+        finally:
+            await first.close()
+            await second.close()
+
+    first_status, second = asyncio.run(two_connects())
+
+    assert first_status == 201
+    assert second.status_code == 401
+    assert second.json()["error"]["code"] == "invalid_api_key"
+
+
+def test_case_call_asks_the_current_question_from_the_instructions(engine):
+    minted = mint(engine, CASE_INSTRUCTIONS)
+
+    async def conversation() -> tuple[str, str, str]:
+        candidate = Candidate()
+        try:
+            response = await candidate.connect(engine.base_url, minted["value"])
+            assert response.status_code == 201
+            await candidate.next("session.created")
+            first, _ = await interviewer_turn(candidate)
+            candidate.typed_answer("About 200,000 cups.")
+            follow_up, _ = await interviewer_turn(candidate)
+            candidate.send({"type": "session.update", "session": {"temperature": 0.7}})
+            error = await candidate.next("error")
+            return first, follow_up, error["error"]
+        finally:
+            await candidate.close()
+
+    first, follow_up, error = asyncio.run(conversation())
+
+    assert "question 2 of 4" in first
+    assert CASE_QUESTION in first
+    assert follow_up and CASE_QUESTION not in follow_up
+    assert error["code"] == "unknown_parameter"
+    assert error["param"] == "session.temperature"
+
+
+def test_speech_is_detected_with_the_sessions_turn_detection_and_reported_honestly(engine):
+    minted = mint(
+        engine,
+        JOB_INSTRUCTIONS,
+        transcription={"model": "gpt-4o-mini-transcribe"},
+        turn_detection={"type": "server_vad", "threshold": 0.5, "silence_duration_ms": 300},
+    )
+
+    async def conversation() -> tuple[dict, dict, dict, str]:
+        candidate = Candidate(SpeakingMicrophone(silence_before=0.3, speech=1.2))
+        try:
+            assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await interviewer_turn(candidate)
+            started = await candidate.next("input_audio_buffer.speech_started")
+            stopped = await candidate.next("input_audio_buffer.speech_stopped")
+            heard = await candidate.next("conversation.item.input_audio_transcription.completed")
+            next_question, _ = await interviewer_turn(candidate)
+            return started, stopped, heard, next_question
+        finally:
+            await candidate.close()
+
+    started, stopped, heard, next_question = asyncio.run(conversation())
+
+    assert started["item_id"] == stopped["item_id"] == heard["item_id"]
+    assert stopped["audio_end_ms"] > started["audio_start_ms"]
+    seconds = float(re.search(r"untranscribed speech, ([\d.]+) seconds", heard["transcript"])[1])
+    assert 0.8 <= seconds <= 1.6  # the tone lasted 1.2 s
+    assert "Walk me through a project" in next_question
+
+
+def test_a_beeping_microphone_does_not_advance_the_interview(engine):
+    """Chromium's fake microphone beeps; short beeps never add up to prefix_padding_ms."""
+
+    class BeepingMicrophone(SpeakingMicrophone):
+        async def recv(self):
+            frame = await super().recv()
+            self.start_sample = (self.sample // 24000) * 24000  # a 40 ms beep every 0.5 s
+            self.stop_sample = self.start_sample + 1920
+            return frame
+
+    minted = mint(engine, JOB_INSTRUCTIONS, turn_detection={"type": "server_vad"})
+
+    async def conversation() -> list[str]:
+        candidate = Candidate(BeepingMicrophone(silence_before=0, speech=0.04))
+        try:
+            assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await interviewer_turn(candidate)
+            await asyncio.sleep(1.5)  # real audio has to flow for the detector to see it
+            while not candidate.events.empty():
+                candidate.seen.append(candidate.events.get_nowait())
+            return candidate.seen_types()
+        finally:
+            await candidate.close()
+
+    types = asyncio.run(conversation())
+
+    assert "input_audio_buffer.speech_started" not in types
+    assert types.count("response.created") == 1
