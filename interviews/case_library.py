@@ -238,6 +238,15 @@ def case_industries() -> list[str]:
     )
 
 
+def cases_publish(*, case_ids: list[int], published: bool) -> int:
+    """Publish or unpublish cases; returns how many changed."""
+    return (
+        Case.objects.filter(pk__in=case_ids)
+        .exclude(published=published)
+        .update(published=published)
+    )
+
+
 # --- Import and export ----------------------------------------------------------------------------
 
 

@@ -1,0 +1,91 @@
+"""Admin for the case library: inline questions, a publish toggle, and the generated instructions."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from interviews.case_library import case_snapshot, cases_publish
+from interviews.instructions import case_instructions
+from interviews.models import Case, CaseQuestion
+
+
+class CaseQuestionInline(admin.StackedInline):
+    model = CaseQuestion
+    extra = 0
+    fields = ["number", "kind", "prompt", "evaluator_context"]
+    ordering = ["number"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "case_type",
+        "lead_type",
+        "difficulty",
+        "industry",
+        "question_count",
+        "version",
+        "published",
+    ]
+    list_editable = ["published"]
+    list_filter = ["published", "case_type", "lead_type", "difficulty", "industry"]
+    search_fields = ["title", "slug", "industry", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["version", "created_at", "updated_at", "instructions_preview"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "published", "summary", "prompt"]}),
+        (
+            "Classification",
+            {"fields": ["case_type", "lead_type", "difficulty", "industry", "estimated_minutes"]},
+        ),
+        ("Generated instructions", {"fields": ["instructions_preview"]}),
+        ("History", {"fields": ["version", "created_at", "updated_at"]}),
+    ]
+    inlines = [CaseQuestionInline]
+    actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        return super().get_queryset(request).annotate(question_total=Count("questions"))
+
+    @admin.display(description="Questions", ordering="question_total")
+    def question_count(self, case: Case) -> int:
+        return case.question_total
+
+    @admin.display(description="Instructions the interviewer receives, per question")
+    def instructions_preview(self, case: Case) -> SafeString:
+        if case.pk is None:
+            return format_html("<p>{}</p>", "Save the case with its questions to see a preview.")
+        snapshot = case_snapshot(case)
+        total = len(snapshot["questions"])
+        if not total:
+            return format_html("<p>{}</p>", "Add questions to see the instructions.")
+        return format_html_join(
+            "",
+            '<h4>Question {} of {}</h4><pre style="white-space: pre-wrap; max-width: 60rem">{}</pre>',
+            (
+                (
+                    q["number"],
+                    total,
+                    case_instructions(case_snapshot=snapshot, question_number=q["number"]),
+                )
+                for q in snapshot["questions"]
+            ),
+        )
+
+    @admin.action(description="Publish the selected cases")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
+        changed = cases_publish(
+            case_ids=list(queryset.values_list("pk", flat=True)), published=True
+        )
+        self.message_user(request, f"{changed} case(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected cases")
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        changed = cases_publish(case_ids=ids, published=False)
+        self.message_user(request, f"{changed} case(s) unpublished.", messages.SUCCESS)
