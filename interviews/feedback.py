@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import jsonschema
+from celery import current_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -488,6 +489,14 @@ def feedback_request(*, interview: Interview) -> None:
     interview.feedback_status = Interview.FeedbackStatus.PENDING
 
 
+def _can_retry_later() -> bool:
+    # An eager task (embedded mode, no worker) runs inside the request that ended the interview:
+    # there is no later to retry in, so a transient failure is final there (regenerate_feedback
+    # --failed picks it up). Called directly (a worker's task, tests) the caller retries.
+    task = current_task
+    return not (task and task.request.is_eager)
+
+
 def _ai_enabled() -> bool:
     return settings.REALTIME_PROVIDER == "openai"
 
@@ -510,7 +519,7 @@ def feedback_generate(*, interview_id: object) -> Feedback | None:
     try:
         assessment, model = assessment_create(interview=interview, analytics=analytics)
     except FeedbackError as exc:
-        if exc.retryable and attempts < MAX_ATTEMPTS:
+        if exc.retryable and attempts < MAX_ATTEMPTS and _can_retry_later():
             raise FeedbackRetryableError(exc.message) from exc
         logger.warning("feedback failed interview=%s error=%s", interview.pk, exc.message)
         return _feedback_store(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from interviews import services
+from interviews.feedback import MAX_ATTEMPTS, FeedbackRetryableError
 
 
 @shared_task
@@ -13,7 +14,13 @@ def expire_interviews_task() -> dict:
     return services.interviews_expire()
 
 
-@shared_task
+@shared_task(
+    autoretry_for=(FeedbackRetryableError,),
+    retry_backoff=15,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=MAX_ATTEMPTS,
+)
 def feedback_generate_task(interview_id: str) -> None:
     """Build the report for one completed interview."""
     # Imported here: the feedback module pulls in the OpenAI gateway, which workers that only

@@ -11,6 +11,7 @@ import respx
 
 from interviews import feedback
 from interviews.models import Feedback, Interview
+from tests.conftest import api_as
 from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
 from vocahire.lib import openai_gateway
 from vocahire.lib.breaker import breaker_call, breaker_reset
@@ -247,3 +248,32 @@ def test_a_ready_report_is_not_generated_twice(candidate, openai_key):
     feedback.feedback_generate(interview_id=interview.pk)  # a duplicate task delivery
 
     assert route.call_count == 1
+
+
+@respx.mock
+def test_eager_task_marks_a_transient_failure_failed_instead_of_raising(candidate, openai_key):
+    # Embedded mode has no worker to retry later: the request that ended the interview must
+    # not blow up, and `regenerate_feedback --failed` picks the report up again.
+    from interviews.tasks import feedback_generate_task
+
+    respx.post(RESPONSES_URL).mock(return_value=httpx.Response(503, json={"error": {}}))
+    interview = finished_case_interview(candidate)
+
+    feedback_generate_task.delay(str(interview.pk))
+
+    assert _status(interview) == "failed"
+
+
+def test_ending_an_interview_through_the_api_produces_the_report(
+    candidate, django_capture_on_commit_callbacks
+):
+    interview = finished_case_interview(candidate, feedback_status="none")
+    Interview.objects.filter(pk=interview.pk).update(status="in_progress", ended_at=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(candidate).post(f"/api/v1/interviews/{interview.pk}/end")
+
+    assert response.status_code == 200
+    assert _status(interview) == "ready"
+    report = api_as(candidate).get(f"/api/v1/interviews/{interview.pk}/feedback").json()
+    assert report["analytics"]["overall"]["fillers"] == 4
