@@ -1,5 +1,9 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from billing import api
+
+urlpatterns = [
+    path("me", api.MeApi.as_view(), name="api-me"),
+]

@@ -87,6 +87,10 @@ class CreditPack(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def price_display(self) -> str:
+        return f"{self.price_cents / 100:.2f} {self.currency.upper()}"
+
 
 class Plan(models.Model):
     class Interval(models.TextChoices):
@@ -108,6 +112,10 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def price_display(self) -> str:
+        return f"{self.price_cents / 100:.2f} {self.currency.upper()}"
 
 
 class SubscriptionQuerySet(models.QuerySet["Subscription"]):
@@ -188,6 +196,10 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.provider_reference} ({self.status})"
+
+    @property
+    def price_display(self) -> str:
+        return f"{self.amount_cents / 100:.2f} {self.currency.upper()}"
 
 
 class WebhookEvent(models.Model):

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.utils import timezone
 
-from billing.models import CreditAccount, LedgerEntry, Subscription
+from billing import providers
+from billing.models import CreditAccount, CreditPack, LedgerEntry, Payment, Plan, Subscription
 
 
 class BillingError(Exception):
@@ -63,6 +69,9 @@ def _ledger_write(
     account = _locked_account(user_id)
     # Checked under the lock: a concurrent caller with the same key waits, then sees the row.
     if (previous := _existing(idempotency_key)) is not None:
+        if str(previous.user_id) != str(user_id):
+            # A key belongs to one user: reusing it for someone else is a caller bug, not a replay.
+            raise BillingError("That idempotency key was used for another account.", "key_reused")
         return LedgerResult(entry=previous, created=False)
     if account.balance + delta < 0:
         raise InsufficientCredits(
@@ -177,8 +186,352 @@ def signup_credits_grant(*, user_id: object) -> LedgerResult | None:
     )
 
 
-def billing_snapshot_invalidate(*, user_id: object) -> None:
-    """Drop the cached billing snapshot; the billing app's snapshot reader rebuilds it."""
-    from django.core.cache import cache
+def credits_staff_change(
+    *,
+    user_id: object,
+    amount: int,
+    reason: str,
+    staff_user_id: object | None = None,
+    idempotency_key: str = "",
+) -> LedgerResult:
+    """Grant (positive) or take back (negative) credits by hand, with a reason; never below zero."""
+    reason = reason.strip()
+    if not reason:
+        raise BillingError("Give a reason for the credit change.", "reason_required")
+    if amount == 0:
+        raise BillingError("The number of credits must not be zero.", "invalid_amount")
+    key = idempotency_key or f"staff:{uuid.uuid4().hex}"
+    if amount > 0:
+        return credits_grant(
+            user_id=user_id,
+            amount=amount,
+            kind=LedgerEntry.Kind.STAFF_GRANT,
+            idempotency_key=key,
+            reason=reason,
+            staff_user_id=staff_user_id,
+        )
+    try:
+        return _ledger_write(
+            user_id=user_id,
+            kind=LedgerEntry.Kind.STAFF_ADJUST,
+            delta=amount,
+            idempotency_key=key,
+            reason=reason,
+            staff_user_id=staff_user_id,
+        )
+    except InsufficientCredits as exc:
+        balance = credits_balance(user_id=user_id)
+        raise BillingError(
+            f"Taking {-amount} credits would leave a negative balance; the balance is {balance}.",
+            "balance_would_go_negative",
+        ) from exc
 
-    cache.delete(f"billing:snapshot:{user_id}")
+
+@dataclass(frozen=True)
+class AuditReport:
+    accounts: int
+    problems: list[str]
+
+
+def billing_audit() -> AuditReport:
+    """Check every balance == sum of its ledger == last balance_after, and none is negative."""
+    sums = dict(
+        LedgerEntry.objects.order_by()
+        .values("user_id")
+        .annotate(total=Sum("delta"))
+        .values_list("user_id", "total")
+    )
+    last_after = (
+        LedgerEntry.objects.filter(user_id=OuterRef("user_id"))
+        .order_by("-id")
+        .values("balance_after")[:1]
+    )
+    rows = CreditAccount.objects.annotate(last_after=Subquery(last_after)).values_list(
+        "user_id", "user__email", "balance", "last_after"
+    )
+    problems: list[str] = []
+    count = 0
+    for user_id, email, balance, last in rows.iterator():
+        count += 1
+        total = sums.pop(user_id, 0)
+        if balance < 0:
+            problems.append(f"{email}: negative balance {balance}")
+        if balance != total:
+            problems.append(f"{email}: balance {balance} but the ledger sums to {total}")
+        if balance != (last or 0):
+            problems.append(f"{email}: balance {balance} but the last ledger row says {last}")
+    for user_id, total in sums.items():
+        problems.append(f"user {user_id}: ledger sums to {total} but there is no credit account")
+    return AuditReport(accounts=count, problems=problems)
+
+
+# --- Checkout and fulfilment ---------------------------------------------------------------------
+
+
+def _purchasable(*, pack_slug: str, plan_slug: str) -> tuple[CreditPack | None, Plan | None]:
+    if bool(pack_slug) == bool(plan_slug):
+        raise BillingError("Choose one credit pack or one plan to buy.", "invalid_choice")
+    if pack_slug:
+        pack = CreditPack.objects.filter(slug=pack_slug, active=True).first()
+        if pack is None:
+            raise BillingError(
+                "That credit pack is not on sale. Pick one from the pricing page.", "unknown_pack"
+            )
+        return pack, None
+    plan = Plan.objects.filter(slug=plan_slug, active=True).first()
+    if plan is None:
+        raise BillingError(
+            "That plan is not on sale. Pick one from the pricing page.", "unknown_plan"
+        )
+    return None, plan
+
+
+def checkout_start(
+    *,
+    user_id: object,
+    email: str,
+    pack_slug: str = "",
+    plan_slug: str = "",
+    success_url: str,
+    cancel_url: str,
+) -> str:
+    """Record a pending payment for an active pack or plan; return the provider's checkout URL."""
+    pack, plan = _purchasable(pack_slug=pack_slug, plan_slug=plan_slug)
+    item = pack or plan
+    assert item is not None
+    payment = Payment.objects.create(
+        user_id=user_id,
+        provider=providers.provider_name(),
+        provider_reference=f"pending:{uuid.uuid4().hex}",
+        pack=pack,
+        plan=plan,
+        amount_cents=item.price_cents,
+        currency=item.currency,
+    )
+    try:
+        session = providers.checkout_create(
+            payment=payment, email=email, success_url=success_url, cancel_url=cancel_url
+        )
+    except providers.PaymentProviderError as exc:
+        Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.FAILED)
+        raise BillingError(exc.message, "payment_provider_error") from exc
+    Payment.objects.filter(pk=payment.pk).update(provider_reference=session.reference)
+    return session.url
+
+
+@transaction.atomic
+def payment_fulfil(
+    *,
+    payment_id: object,
+    provider_subscription_id: str = "",
+    provider_customer_id: str = "",
+) -> Payment:
+    """Deliver what a confirmed payment bought, exactly once: credits or a subscription."""
+    payment = (
+        Payment.objects.select_for_update()
+        .select_related("pack", "plan")
+        .filter(pk=payment_id)
+        .first()
+    )
+    if payment is None:
+        raise BillingError("There is no payment with that reference.", "unknown_payment")
+    if payment.status == Payment.Status.PAID:
+        return payment
+    if payment.pack is not None:
+        credits_grant(
+            user_id=payment.user_id,
+            amount=payment.pack.credits,
+            kind=LedgerEntry.Kind.PURCHASE,
+            idempotency_key=f"payment:{payment.pk}",
+            reference=f"payment:{payment.pk}",
+            reason=f"{payment.pack.name} credit pack",
+        )
+    else:
+        _subscription_from_payment(
+            payment=payment,
+            provider_subscription_id=provider_subscription_id,
+            provider_customer_id=provider_customer_id,
+        )
+    payment.status = Payment.Status.PAID
+    payment.fulfilled_at = timezone.now()
+    payment.save(update_fields=["status", "fulfilled_at"])
+    return payment
+
+
+@transaction.atomic
+def payment_cancel(*, payment_id: object, user_id: object) -> None:
+    """Mark the user's pending payment as abandoned (the buyer left the checkout)."""
+    Payment.objects.filter(pk=payment_id, user_id=user_id, status=Payment.Status.PENDING).update(
+        status=Payment.Status.CANCELED
+    )
+
+
+def _provisional_period_end(plan: Plan) -> datetime:
+    days = 365 if plan.interval == Plan.Interval.YEAR else 30
+    return timezone.now() + timedelta(days=days)
+
+
+def _subscription_from_payment(
+    *, payment: Payment, provider_subscription_id: str, provider_customer_id: str
+) -> Subscription:
+    plan = payment.plan
+    assert plan is not None
+    if not provider_subscription_id:
+        subscription = Subscription.objects.create(
+            user_id=payment.user_id,
+            plan=plan,
+            status=Subscription.Status.ACTIVE,
+            current_period_end=_provisional_period_end(plan),
+            provider=payment.provider,
+        )
+    else:
+        subscription = subscription_sync(
+            provider_subscription_id=provider_subscription_id,
+            user_id=payment.user_id,
+            plan_id=plan.pk,
+            status=Subscription.Status.ACTIVE,
+            provider_customer_id=provider_customer_id,
+        )
+        assert subscription is not None
+        if subscription.current_period_end is None:
+            # invoice.paid / customer.subscription.updated bring the real end; this bridges the gap.
+            subscription.current_period_end = _provisional_period_end(plan)
+            subscription.save(update_fields=["current_period_end", "updated_at"])
+    _invalidate_on_commit(payment.user_id)
+    return subscription
+
+
+# --- Subscriptions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_sync(
+    *,
+    provider_subscription_id: str,
+    status: str | None = None,
+    current_period_end: datetime | None = None,
+    cancel_at_period_end: bool | None = None,
+    user_id: object | None = None,
+    plan_id: object | None = None,
+    provider_customer_id: str = "",
+) -> Subscription | None:
+    """Apply the provider's view of a subscription; create it from our metadata when first seen."""
+    subscription = (
+        Subscription.objects.select_for_update()
+        .filter(provider_subscription_id=provider_subscription_id)
+        .first()
+    )
+    if subscription is None:
+        if not (user_id and plan_id):
+            return None
+        subscription = Subscription.objects.create(
+            provider_subscription_id=provider_subscription_id,
+            user_id=user_id,
+            plan_id=plan_id,
+            provider="stripe",
+            status=status or Subscription.Status.INCOMPLETE,
+        )
+    # Events can arrive out of order: cancellation is final and the period only moves forward.
+    if status and subscription.status != Subscription.Status.CANCELED:
+        subscription.status = status
+    if current_period_end and (
+        subscription.current_period_end is None
+        or current_period_end > subscription.current_period_end
+    ):
+        subscription.current_period_end = current_period_end
+    if cancel_at_period_end is not None:
+        subscription.cancel_at_period_end = cancel_at_period_end
+    if provider_customer_id:
+        subscription.provider_customer_id = provider_customer_id
+    subscription.save()
+    _invalidate_on_commit(subscription.user_id)
+    return subscription
+
+
+def subscription_cancel(*, user_id: object) -> Subscription:
+    """Stop renewal of the user's active subscription; it stays active until the period ends."""
+    subscription = (
+        Subscription.objects.active()
+        .filter(user_id=user_id)
+        .order_by("-current_period_end")
+        .first()
+    )
+    if subscription is None:
+        raise BillingError("You have no active subscription to cancel.", "no_active_subscription")
+    if subscription.cancel_at_period_end:
+        return subscription
+    if subscription.provider == "stripe" and subscription.provider_subscription_id:
+        try:
+            providers.subscription_cancel_at_period_end(
+                provider_subscription_id=subscription.provider_subscription_id
+            )
+        except providers.PaymentProviderError as exc:
+            raise BillingError(exc.message, "payment_provider_error") from exc
+    with transaction.atomic():
+        Subscription.objects.filter(pk=subscription.pk).update(
+            cancel_at_period_end=True, updated_at=timezone.now()
+        )
+        _invalidate_on_commit(user_id)
+    subscription.cancel_at_period_end = True
+    return subscription
+
+
+# --- The cached billing snapshot -------------------------------------------------------------------
+
+
+def _snapshot_key(user_id: object) -> str:
+    return f"billing:snapshot:{user_id}"
+
+
+def _snapshot_build(user_id: object) -> tuple[dict, int]:
+    ttl = settings.BILLING_SNAPSHOT_TTL
+    active = (
+        Subscription.objects.active()
+        .filter(user_id=user_id)
+        .select_related("plan")
+        .order_by("-current_period_end")
+        .first()
+    )
+    shown = active or (
+        Subscription.objects.filter(user_id=user_id)
+        .select_related("plan")
+        .order_by("-created_at")
+        .first()
+    )
+    subscription = None
+    if shown is not None:
+        end = shown.current_period_end
+        subscription = {
+            "plan": shown.plan.name,
+            "status": shown.status,
+            "current_period_end": end.isoformat() if end else None,
+        }
+    if active is not None and active.current_period_end:
+        # Premium ends by the clock, not by a write: never cache past the period end.
+        remaining = (active.current_period_end - timezone.now()).total_seconds()
+        ttl = max(1, min(ttl, int(remaining)))
+    snapshot = {
+        "credits": credits_balance(user_id=user_id),
+        "premium": active is not None,
+        "subscription": subscription,
+    }
+    return snapshot, ttl
+
+
+def billing_snapshot(*, user_id: object) -> dict:
+    """Credits, premium and subscription for display, from the cache (rebuilt on a miss)."""
+    key = _snapshot_key(user_id)
+    snapshot = cache.get(key)
+    if snapshot is None:
+        snapshot, ttl = _snapshot_build(user_id)
+        cache.set(key, snapshot, ttl)
+    return snapshot
+
+
+def _invalidate_on_commit(user_id: object) -> None:
+    transaction.on_commit(lambda: billing_snapshot_invalidate(user_id=user_id))
+
+
+def billing_snapshot_invalidate(*, user_id: object) -> None:
+    """Drop the cached billing snapshot; the next read rebuilds it from the database."""
+    cache.delete(_snapshot_key(user_id))

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from billing import providers, services, webhooks
+from billing.models import CreditPack, LedgerEntry, Payment, Plan, Subscription
+
+logger = logging.getLogger(__name__)
+
+HISTORY_PAGE_SIZE = 50
+
+
+def pricing(request: HttpRequest) -> HttpResponse:
+    context = {
+        "packs": CreditPack.objects.filter(active=True),
+        "plans": Plan.objects.filter(active=True),
+    }
+    return render(request, "billing/pricing.html", context)
+
+
+@login_required
+@require_POST
+def checkout(request: HttpRequest) -> HttpResponse:
+    success = request.build_absolute_uri(reverse("billing:checkout_success"))
+    try:
+        url = services.checkout_start(
+            user_id=request.user.pk,
+            email=request.user.email,
+            pack_slug=request.POST.get("pack", ""),
+            plan_slug=request.POST.get("plan", ""),
+            # Stripe fills in {CHECKOUT_SESSION_ID}; the test provider's reference takes its place.
+            success_url=f"{success}?session_id={{CHECKOUT_SESSION_ID}}",
+            cancel_url=request.build_absolute_uri(reverse("billing:checkout_cancel")),
+        )
+    except services.BillingError as exc:
+        messages.error(request, exc.message)
+        return redirect("billing:pricing")
+    return redirect(url)
+
+
+@login_required
+def test_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
+    payment = get_object_or_404(
+        Payment.objects.select_related("pack", "plan"),
+        pk=payment_id,
+        user=request.user,
+        provider="test",
+    )
+    if request.method != "POST":
+        return render(request, "billing/test_checkout.html", {"payment": payment})
+    if request.POST.get("action") == "cancel":
+        services.payment_cancel(payment_id=payment.pk, user_id=request.user.pk)
+        return redirect("billing:checkout_cancel")
+    if payment.status not in (Payment.Status.PENDING, Payment.Status.PAID):
+        messages.error(
+            request, "This checkout was cancelled. Start a new one from the pricing page."
+        )
+        return redirect("billing:pricing")
+    services.payment_fulfil(payment_id=payment.pk)
+    success = reverse("billing:checkout_success")
+    return redirect(f"{success}?session_id={payment.provider_reference}")
+
+
+@login_required
+def checkout_success(request: HttpRequest) -> HttpResponse:
+    payment = (
+        Payment.objects.select_related("pack", "plan")
+        .filter(user=request.user, provider_reference=request.GET.get("session_id", ""))
+        .first()
+    )
+    return render(request, "billing/checkout_success.html", {"payment": payment})
+
+
+def checkout_cancel(request: HttpRequest) -> HttpResponse:
+    return render(request, "billing/checkout_cancel.html")
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    entries = LedgerEntry.objects.filter(user=request.user).order_by("-created_at", "-id")
+    page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    subscriptions = Subscription.objects.filter(user=request.user).select_related("plan")
+    subscription = (
+        subscriptions.active().order_by("-current_period_end").first()
+        or subscriptions.order_by("-created_at").first()
+    )
+    context = {"page": page, "subscription": subscription}
+    return render(request, "billing/history.html", context)
+
+
+@login_required
+@require_POST
+def subscription_cancel(request: HttpRequest) -> HttpResponse:
+    try:
+        services.subscription_cancel(user_id=request.user.pk)
+    except services.BillingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, "Your subscription will not renew; it stays active until the period ends."
+        )
+    return redirect("billing:history")
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    try:
+        event = providers.webhook_event_construct(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+    except providers.WebhookSignatureInvalid:
+        return HttpResponse("invalid signature", status=400, content_type="text/plain")
+    stored = webhooks.webhook_event_record(provider="stripe", event=event)
+    try:
+        webhooks.webhook_event_process(event_id=stored.event_id)
+    except Exception as exc:  # any failure: note it and let Stripe retry the delivery
+        logger.exception("stripe webhook %s (%s) failed", stored.event_id, stored.type)
+        webhooks.webhook_event_error(event_id=stored.event_id, error=repr(exc))
+        return HttpResponse("not processed", status=500, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
