@@ -21,6 +21,8 @@ migrate: install
 # Web server and local realtime engine together; Ctrl-C stops both.
 run: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runrealtime --host 127.0.0.1 --port 8765 & engine=$$!; \
+	trap 'kill $$engine 2>/dev/null; wait $$engine 2>/dev/null' INT TERM EXIT; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
