@@ -1,10 +1,158 @@
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from billing import services as billing
+from interviews import services
+from interviews.models import Case, Feedback, Interview, TranscriptTurn
+
+DASHBOARD_ROWS = 50
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "interviews/dashboard.html")
+    interviews = (
+        Interview.objects.filter(owner=request.user)
+        .select_related("case")
+        .defer("instructions_snapshot", "resume_text", "job_description")[:DASHBOARD_ROWS]
+    )
+    return render(request, "interviews/dashboard.html", {"interviews": interviews})
+
+
+class JobInterviewForm(forms.Form):
+    job_title = forms.CharField(max_length=services.JOB_TITLE_MAX)
+    job_description = forms.CharField(
+        required=False,
+        max_length=services.JOB_DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Optional. Paste the advert so the interviewer asks about what the job needs.",
+    )
+    use_resume = forms.BooleanField(required=False, label="Use my resume")
+
+    def __init__(self, *args: object, has_resume: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_resume:
+            field = self.fields["use_resume"]
+            field.disabled = True
+            field.help_text = "Upload a resume on your profile to let the interviewer read it."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interview_new(request: HttpRequest) -> HttpResponse:
+    case = _case_for_new(request)
+    profile = getattr(request.user, "profile", None)
+    form = JobInterviewForm(
+        request.POST if request.method == "POST" and case is None else None,
+        has_resume=bool(profile and profile.resume_text.strip()),
+    )
+    if request.method == "POST" and (case is not None or form.is_valid()):
+        fields = {"kind": "case", "case": case} if case else {"kind": "job", **form.cleaned_data}
+        try:
+            interview = services.interview_create(owner=request.user, **fields)
+        except services.InterviewError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("interview-room", interview_id=interview.pk)
+    context = {
+        "form": form,
+        "case": case,
+        "can_start_case": request.user.is_staff
+        or billing.subscription_is_active(user_id=request.user.pk),
+        "credit_cost": settings.INTERVIEW_CREDIT_COST,
+    }
+    return render(request, "interviews/new.html", context)
+
+
+def _case_for_new(request: HttpRequest) -> Case | None:
+    slug = request.POST.get("case") or request.GET.get("case")
+    if not slug:
+        return None
+    cases = Case.objects.all() if request.user.is_staff else Case.objects.published()
+    return get_object_or_404(cases.prefetch_related("questions"), slug=slug)
+
+
+def _interview_for_page(request: HttpRequest, interview_id: object) -> Interview:
+    try:
+        return services.interview_for_actor(interview_id=interview_id, actor=request.user)
+    except services.InterviewNotFound as exc:
+        raise Http404(exc.message) from exc
+    except services.InterviewForbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+
+
+@login_required
+def interview_detail(request: HttpRequest, interview_id: object) -> HttpResponse:
+    interview = _interview_for_page(request, interview_id)
+    context = {
+        "interview": interview,
+        "questions": _transcript_by_question(interview),
+        "feedback": Feedback.objects.filter(interview=interview).first(),
+    }
+    return render(request, "interviews/detail.html", context)
+
+
+def _question_prompts(interview: Interview) -> dict[int, str]:
+    """Question prompts for the candidate's eyes: never the evaluator context."""
+    if interview.case_snapshot:
+        return {q["number"]: q["prompt"] for q in interview.case_snapshot.get("questions", [])}
+    if interview.case_id:
+        return dict(interview.case.questions.values_list("number", "prompt"))
+    return {}
+
+
+def _transcript_by_question(interview: Interview) -> list[dict]:
+    prompts = _question_prompts(interview)
+    groups: dict[int, list[TranscriptTurn]] = {number: [] for number in sorted(prompts)}
+    for turn in interview.turns.order_by("question_number", "start_ms", "id"):
+        groups.setdefault(turn.question_number, []).append(turn)
+    return [
+        {"number": number, "prompt": prompts.get(number, ""), "turns": turns}
+        for number, turns in sorted(groups.items())
+    ]
+
+
+@login_required
+def interview_room(request: HttpRequest, interview_id: object) -> HttpResponse:
+    interview = _interview_for_page(request, interview_id)
+    context = {"interview": interview, "room_data": _room_data(interview)}
+    return render(request, "interviews/room.html", context)
+
+
+def _room_data(interview: Interview) -> dict:
+    """What the room's script needs, and nothing the candidate must not see."""
+    api = f"/api/v1/interviews/{interview.pk}"
+    prompts = _question_prompts(interview)
+    return {
+        "interview_id": str(interview.pk),
+        "kind": interview.kind,
+        "status": interview.status,
+        "title": interview.title,
+        "job_title": interview.job_title,
+        "case_title": interview.title if interview.kind == Interview.Kind.CASE else "",
+        "question_count": interview.question_count,
+        "current_question": interview.current_question,
+        "questions": [{"number": n, "prompt": p} for n, p in sorted(prompts.items())],
+        "time_limit_minutes": interview.time_limit_minutes,
+        "started_at": interview.started_at.isoformat() if interview.started_at else None,
+        "deadline": interview.deadline.isoformat() if interview.deadline else None,
+        "credit_cost": settings.INTERVIEW_CREDIT_COST if interview.kind == "job" else 0,
+        "urls": {
+            "health": "/api/v1/realtime/health",
+            "start": f"{api}/start",
+            "realtime_session": f"{api}/realtime-session",
+            "token": f"{api}/questions/{{n}}/token",
+            "events": f"{api}/events",
+            "complete": f"{api}/questions/{{n}}/complete",
+            "end": f"{api}/end",
+            "interview_page": reverse("interview-detail", kwargs={"interview_id": interview.pk}),
+            "pricing": "/billing/pricing/",
+        },
+    }
