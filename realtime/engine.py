@@ -729,11 +729,12 @@ class Interviewer:
         self.send("response.output_item.added", response_id=response_id, output_index=0, item=item)
         self.send("conversation.item.added", previous_item_id=self.last_item_id, item=item)
         self.send("response.content_part.added", **ids, part={"type": "audio", "transcript": ""})
-        pcm = await synthesis
-        self.playback_start(response_id, pcm)
         for delta in transcript_deltas(text):
             self.send("response.output_audio_transcript.delta", **ids, delta=delta)
             await asyncio.sleep(DELTA_PAUSE)
+        # The text is "generated" faster than speech, as upstream; the voice follows it.
+        pcm = await synthesis
+        self.playback_start(response_id, pcm)
         self.send("response.output_audio.done", **ids)
         self.send("response.output_audio_transcript.done", **ids, transcript=text)
         self.send("response.content_part.done", **ids, part={"type": "audio", "transcript": text})
