@@ -1,5 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from accounts import api
+
+urlpatterns = [
+    path("auth/token", api.TokenObtainApi.as_view(), name="api-token"),
+    path("auth/token/refresh", api.TokenRefreshApi.as_view(), name="api-token-refresh"),
+]

@@ -1,5 +1,11 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from accounts import views
+
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("profile/resume/", views.resume_upload, name="profile-resume-upload"),
+    path("profile/resume/remove/", views.resume_remove, name="profile-resume-remove"),
+]

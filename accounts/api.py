@@ -1,0 +1,74 @@
+"""API auth: JSON Web Tokens for API clients (the browser uses its session)."""
+
+from __future__ import annotations
+
+from allauth.account import app_settings as allauth_settings
+from allauth.account.utils import has_verified_email
+from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from vocahire.lib.api import ApiError
+
+_WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="api"'}
+
+
+class TokenThrottle(AnonRateThrottle):
+    """Slow down password guessing per client address."""
+
+    scope = "auth_token"
+    rate = "20/min"
+
+
+class TokenObtainApi(TokenObtainPairView):
+    """Exchange an email and password for an access and a refresh token."""
+
+    throttle_classes = [TokenThrottle]
+
+    class InputSerializer(TokenObtainPairSerializer):
+        def validate(self, attrs: dict) -> dict:
+            # Emails are stored lower-case; people type them any way they like.
+            attrs[self.username_field] = attrs[self.username_field].strip().lower()
+            return super().validate(attrs)
+
+    class OutputSerializer(serializers.Serializer):
+        access = serializers.CharField()
+        refresh = serializers.CharField()
+
+    serializer_class = InputSerializer
+
+    def post(self, request: Request, *args: object, **kwargs: object) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except AuthenticationFailed:
+            raise ApiError(
+                "The email or password is not correct.",
+                "invalid_credentials",
+                401,
+                headers=_WWW_AUTHENTICATE,
+            ) from None
+        if _verification_missing(serializer.user):
+            raise ApiError(
+                "Confirm your email address first: open the link we emailed you, then try again.",
+                "email_not_verified",
+                403,
+            )
+        return Response(self.OutputSerializer(serializer.validated_data).data)
+
+
+class TokenRefreshApi(TokenRefreshView):
+    """Exchange a refresh token for a new access token."""
+
+    throttle_classes = [TokenThrottle]
+
+
+def _verification_missing(user: object) -> bool:
+    mandatory = (
+        allauth_settings.EMAIL_VERIFICATION == allauth_settings.EmailVerificationMethod.MANDATORY
+    )
+    return mandatory and not has_verified_email(user)

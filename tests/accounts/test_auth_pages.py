@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.models import Profile, User
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-brand-new-passphrase"
+
+
+def _signup(client, email: str = "new@example.com"):
+    return client.post(
+        "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+
+def _login(client, email: str, password: str = PASSWORD):
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
+def _is_logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+)
+def test_account_pages_use_the_site_layout(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="site-header"' in page
+    assert re.search(r'<label for="id_(login|email)">Email</label>', page)
+
+
+def test_signup_creates_user_and_profile_and_logs_in(client, db):
+    response = _signup(client, "New.Person@Example.com")
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
+    user = User.objects.get(email="new.person@example.com")
+    assert Profile.objects.filter(user=user).exists()
+    assert user.check_password(PASSWORD)
+    assert _is_logged_in(client)
+
+
+def test_signup_with_a_taken_email_is_refused(client, candidate):
+    response = _signup(client, "CANDIDATE@example.com")
+    assert response.status_code == 200
+    assert "already registered" in response.content.decode()
+    assert User.objects.filter(email__iexact="candidate@example.com").count() == 1
+
+
+def test_signup_with_mismatched_passwords_is_refused(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "x@example.com", "password1": PASSWORD, "password2": PASSWORD + "x"},
+    )
+    assert response.status_code == 200
+    assert "You must type the same password each time" in response.content.decode()
+    assert not User.objects.filter(email="x@example.com").exists()
+
+
+def test_login_with_email_and_password(client, candidate):
+    response = _login(client, "candidate@example.com")
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
+    assert client.session["_auth_user_id"] == str(candidate.pk)
+
+
+def test_login_with_a_wrong_password_says_so(client, candidate):
+    response = _login(client, "candidate@example.com", "not-the-password")
+    assert response.status_code == 200
+    assert "not correct" in response.content.decode()
+    assert not _is_logged_in(client)
+
+
+def test_logout_is_a_post(client, candidate):
+    client.force_login(candidate)
+    assert client.get("/accounts/logout/").status_code == 200  # a confirm page, not a logout
+    assert _is_logged_in(client)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert not _is_logged_in(client)
+
+
+def test_password_reset_by_email(client, candidate):
+    response = client.post("/accounts/password/reset/", {"email": "candidate@example.com"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["candidate@example.com"]
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    form_page = client.get(link.group(1), follow=True)
+    assert 'name="password1"' in form_page.content.decode()
+    response = client.post(
+        form_page.request["PATH_INFO"], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.check_password(NEW_PASSWORD)
+    assert _login(client, "candidate@example.com", NEW_PASSWORD).status_code == 302
+
+
+def test_password_reset_for_an_unknown_email_reveals_nothing(client, db):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/reset/done/"
+
+
+def test_used_reset_link_no_longer_works(client, candidate):
+    client.post("/accounts/password/reset/", {"email": "candidate@example.com"})
+    path = re.search(r"(/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(path, follow=True)
+    target = form_page.request["PATH_INFO"]
+    client.post(target, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.logout()
+    again = client.get(path, follow=True)
+    assert "This link no longer works" in again.content.decode()
+
+
+@pytest.fixture
+def mandatory_confirmation(settings):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
+
+def test_optional_confirmation_still_sends_the_email(client, db):
+    _signup(client)
+    assert len(mail.outbox) == 1
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+
+def test_mandatory_confirmation_blocks_login_until_confirmed(client, db, mandatory_confirmation):
+    response = _signup(client)
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert not _is_logged_in(client)
+    blocked = _login(client, "new@example.com")
+    assert blocked["Location"] == "/accounts/confirm-email/"
+    assert not _is_logged_in(client)
+    assert "Confirm your email address" in client.get("/accounts/confirm-email/").content.decode()
+
+    key_path = re.search(r"(/accounts/confirm-email/[^/\s]+/)", mail.outbox[-1].body).group(1)
+    assert "Confirm that" in client.get(key_path).content.decode()
+    assert client.post(key_path).status_code == 302
+
+    assert _login(client, "new@example.com").status_code == 302
+    assert _is_logged_in(client)
