@@ -1,0 +1,60 @@
+"""The case admin: list with publish toggle, actions, inline questions and the instructions preview."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import User
+from interviews.models import Case
+from tests.interviews.case_factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(User.objects.create_superuser("root@example.com", "pw-for-admin-tests"))
+    return client
+
+
+def test_change_page_previews_the_instructions_for_every_question(admin_client) -> None:
+    case = make_case("bakery", title="Bakery waste", questions=3)
+
+    response = admin_client.get(f"/admin/interviews/case/{case.pk}/change/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for number in (1, 2, 3):
+        assert f"<h4>Question {number} of 3</h4>" in html
+        assert f"CURRENT QUESTION ({number} of 3):" in html
+    assert html.count("You are an expert case interview assistant") == 3
+    assert 'name="questions-0-evaluator_context"' in html  # the inline questions
+
+
+def test_add_page_explains_the_preview_needs_a_saved_case(admin_client) -> None:
+    response = admin_client.get("/admin/interviews/case/add/")
+
+    assert response.status_code == 200
+    assert "Save the case with its questions to see a preview." in response.content.decode()
+
+
+def test_changelist_has_the_publish_toggle_and_question_counts(admin_client) -> None:
+    make_case("bakery", questions=3)
+
+    html = admin_client.get("/admin/interviews/case/").content.decode()
+
+    assert 'name="form-0-published"' in html
+    assert '<td class="field-question_count">3</td>' in html
+
+
+def test_publish_and_unpublish_actions(admin_client) -> None:
+    draft = make_case("draft", published=False)
+    live = make_case("live")
+    url = "/admin/interviews/case/"
+
+    admin_client.post(url, {"action": "publish", "_selected_action": [draft.pk, live.pk]})
+    assert set(Case.objects.values_list("published", flat=True)) == {True}
+
+    response = admin_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    assert response.status_code == 302
+    assert list(Case.objects.published().values_list("slug", flat=True)) == ["live"]
