@@ -328,7 +328,7 @@ def payment_fulfil(
 ) -> Payment:
     """Deliver what a confirmed payment bought, exactly once: credits or a subscription."""
     payment = (
-        Payment.objects.select_for_update()
+        Payment.objects.select_for_update(of=("self",))
         .select_related("pack", "plan")
         .filter(pk=payment_id)
         .first()

@@ -26,7 +26,9 @@ def stripe_json(name: str, **placeholders: str) -> dict:
     return json.loads(text)
 
 
-def stripe_signature(body: bytes, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
+def stripe_signature(
+    body: bytes, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None
+) -> str:
     """The Stripe-Signature header: t=<ts>,v1=HMAC-SHA256(secret, "<ts>.<body>")."""
     ts = int(time.time()) if timestamp is None else timestamp
     digest = hmac.new(secret.encode(), f"{ts}.".encode() + body, hashlib.sha256).hexdigest()

@@ -27,7 +27,10 @@ def test_debit_writes_a_row_with_the_balance_after(candidate):
     assert CreditAccount.objects.get(user=candidate).balance == 2
     entry = LedgerEntry.objects.get(idempotency_key="interview:a:start")
     assert (entry.kind, entry.delta, entry.balance_after, entry.reference) == (
-        "interview_debit", -1, 2, "a"
+        "interview_debit",
+        -1,
+        2,
+        "a",
     )
 
 
@@ -74,7 +77,9 @@ def test_zero_or_negative_debit_is_refused(candidate, amount):
     before = LedgerEntry.objects.count()
 
     with pytest.raises(BillingError) as exc:
-        services.credits_debit(user_id=candidate.pk, amount=amount, idempotency_key="z", reference="")
+        services.credits_debit(
+            user_id=candidate.pk, amount=amount, idempotency_key="z", reference=""
+        )
 
     assert exc.value.code == "invalid_amount"
     assert LedgerEntry.objects.count() == before
@@ -181,7 +186,8 @@ def _debit_in_thread(user_id, key: str, barrier: threading.Barrier, outcomes: li
 def _run_threads(count: int, target, args_for) -> list:
     barrier, outcomes = threading.Barrier(count), []
     threads = [
-        threading.Thread(target=target, args=(*args_for(i), barrier, outcomes)) for i in range(count)
+        threading.Thread(target=target, args=(*args_for(i), barrier, outcomes))
+        for i in range(count)
     ]
     for thread in threads:
         thread.start()
