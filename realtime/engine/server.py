@@ -124,7 +124,7 @@ class Engine:
 
         @pc.on("connectionstatechange")
         async def connection_change() -> None:
-            if pc.connectionState == "failed":
+            if pc.connectionState in ("failed", "closed"):
                 await call.close()
 
         try:

@@ -339,3 +339,26 @@ def test_a_client_asking_for_the_first_response_gets_one_greeting(engine):
     assert "Tell me about yourself" in greeting
     assert "Walk me through a project" in second
     assert types.count("response.created") == 2
+
+
+def test_the_engine_ends_its_side_when_the_browser_closes_the_call(engine):
+    minted = mint(engine, JOB_INSTRUCTIONS)
+    health_url = engine.base_url.removesuffix("/v1") + "/_engine/health"
+
+    async def call_then_close() -> tuple[int, int]:
+        candidate = Candidate()
+        response = await candidate.connect(engine.base_url, minted["value"])
+        call = engine.engine.calls[response.headers["Location"].rsplit("/", 1)[1]]
+        await candidate.next("session.created")
+        live = httpx.get(health_url).json()["calls"]
+        await candidate.close()
+        for _ in range(100):  # polls the engine's state for up to ~5 s; closing takes milliseconds
+            if call.closed:
+                break
+            await asyncio.sleep(0.05)
+        return live, httpx.get(health_url).json()["calls"]
+
+    live_before, live_after = asyncio.run(call_then_close())
+
+    assert live_before >= 1
+    assert live_after == live_before - 1
