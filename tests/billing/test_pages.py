@@ -1,0 +1,160 @@
+"""Billing pages and the cached snapshot behind the nav balance."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from billing import services
+from billing.models import CreditPack, Subscription
+from tests.conftest import make_subscription
+
+
+def _billing_queries(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "billing_" in q["sql"]]
+
+
+def test_pricing_lists_active_packs_and_plans_in_test_mode(client, pack, plan):
+    CreditPack.objects.create(
+        name="Retired pack", slug="old", credits=1, price_cents=1, active=False
+    )
+
+    response = client.get("/billing/pricing/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Starter" in body and "9.00 USD" in body and "Case monthly" in body
+    assert "Retired pack" not in body
+    assert 'data-role="test-mode"' in body
+
+
+def test_dashboard_serves_the_snapshot_from_cache_with_no_billing_queries(client, candidate):
+    client.force_login(candidate)
+    client.get("/dashboard/")  # miss: builds the snapshot
+    assert cache.get(f"billing:snapshot:{candidate.pk}")["credits"] == 3
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/dashboard/")
+
+    assert response.status_code == 200
+    assert 'data-role="credits"' in response.content.decode()
+    assert "3 credits" in response.content.decode()
+    assert _billing_queries(queries) == []
+
+
+def test_dashboard_shows_the_new_balance_right_after_a_test_mode_purchase(
+    client, candidate, pack, django_capture_on_commit_callbacks
+):
+    client.force_login(candidate)
+    assert "3 credits" in client.get("/dashboard/").content.decode()  # cached now
+
+    start = client.post("/billing/checkout/", {"pack": "starter"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(start["Location"], {"action": "pay"})
+
+    assert "8 credits" in client.get("/dashboard/").content.decode()
+
+
+def test_snapshot_is_rebuilt_after_a_debit_commits(candidate, django_capture_on_commit_callbacks):
+    assert services.billing_snapshot(user_id=candidate.pk)["credits"] == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.credits_debit(user_id=candidate.pk, amount=1, idempotency_key="k", reference="r")
+
+    assert services.billing_snapshot(user_id=candidate.pk)["credits"] == 2
+
+
+def test_snapshot_hit_makes_no_queries(candidate, django_assert_num_queries):
+    services.billing_snapshot(user_id=candidate.pk)
+
+    with django_assert_num_queries(0):
+        snapshot = services.billing_snapshot(user_id=candidate.pk)
+
+    assert snapshot == {"credits": 3, "premium": False, "subscription": None}
+
+
+def test_snapshot_of_a_subscriber(subscriber):
+    snapshot = services.billing_snapshot(user_id=subscriber.pk)
+
+    assert snapshot["premium"] is True
+    assert snapshot["subscription"]["status"] == "active"
+    assert snapshot["subscription"]["plan"] == "Monthly"
+
+
+def test_snapshot_is_not_cached_past_the_period_end(candidate, time_machine):
+    make_subscription(candidate, days=1)
+    assert services.billing_snapshot(user_id=candidate.pk)["premium"] is True
+
+    time_machine.move_to(timezone.now() + timedelta(days=1, seconds=5))
+
+    assert services.billing_snapshot(user_id=candidate.pk)["premium"] is False
+
+
+def test_history_shows_the_ledger_with_running_balance(
+    client, candidate, django_assert_num_queries
+):
+    services.credits_debit(user_id=candidate.pk, amount=1, idempotency_key="i1", reference="i1")
+    services.credits_debit(user_id=candidate.pk, amount=1, idempotency_key="i2", reference="i2")
+    client.force_login(candidate)
+    client.get("/billing/")  # warm the snapshot cache
+
+    # session, user, ledger count, ledger page, active subscription, latest subscription
+    with django_assert_num_queries(6):
+        response = client.get("/billing/")
+
+    rows = response.content.decode().split('data-role="ledger"')[1]
+    assert response.status_code == 200
+    assert rows.index("<td>1</td>") < rows.index("<td>2</td>") < rows.index("<td>3</td>")
+    assert "Interview" in rows and "Staff grant" in rows
+
+
+def test_history_page_is_only_your_own(client, candidate, other_candidate):
+    services.credits_debit(user_id=other_candidate.pk, amount=2, idempotency_key="o", reference="o")
+    client.force_login(candidate)
+
+    body = client.get("/billing/").content.decode()
+
+    assert "-2" not in body
+
+
+def test_cancel_subscription_at_period_end(client, subscriber, django_capture_on_commit_callbacks):
+    client.force_login(subscriber)
+    assert services.billing_snapshot(user_id=subscriber.pk)["premium"] is True
+    page = client.get("/billing/")
+    assert 'data-action="cancel-subscription"' in page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/billing/subscription/cancel/", follow=True)
+
+    subscription = Subscription.objects.get(user=subscriber)
+    assert response.status_code == 200
+    assert subscription.cancel_at_period_end and subscription.is_active
+    assert "stays active until the period ends" in response.content.decode()
+    assert 'data-action="cancel-subscription"' not in response.content.decode()
+    assert services.subscription_is_active(user_id=subscriber.pk)
+
+
+def test_cancel_without_subscription_is_a_clear_message(client, candidate):
+    client.force_login(candidate)
+
+    response = client.post("/billing/subscription/cancel/", follow=True)
+
+    assert "no active subscription" in response.content.decode()
+
+
+def test_nav_hides_balance_when_signed_out(client, plan):
+    body = client.get("/billing/pricing/").content.decode()
+
+    assert 'data-role="credits"' not in body
+
+
+@pytest.mark.parametrize("path", ["/billing/", "/billing/checkout/success/"])
+def test_pages_need_a_login(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
