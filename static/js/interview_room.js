@@ -1,0 +1,781 @@
+/* Vocahire interview room: connects the browser to the AI interviewer over WebRTC.
+ *
+ * The state machine of DESIGN section 7. The root element carries data-state (and data-error in
+ * the error state); every transition is timed from the Start click and reported to /events.
+ * Vanilla JS on purpose: no framework, no bundler, one file.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("room");
+  var dataNode = document.getElementById("room-data");
+  if (!root || !dataNode) return;
+  var data = JSON.parse(dataNode.textContent);
+
+  var CONNECT_STAGES = [
+    "requesting_mic", "testing_api", "fetching_token", "creating_offer", "exchanging_sdp",
+    "connecting_webrtc", "data_channel_open", "active",
+  ];
+  var REASONS = [
+    "mic_denied", "insufficient_credits", "subscription_required", "upstream_unavailable",
+    "network", "sdp_failed", "ice_failed", "session_expired",
+  ];
+  var LABELS = {
+    idle: "Ready when you are. Press Start to begin.",
+    requesting_mic: "Checking your microphone…",
+    testing_api: "Checking the interviewer service…",
+    fetching_token: "Preparing your session…",
+    creating_offer: "Setting up audio…",
+    exchanging_sdp: "Calling the interviewer…",
+    connecting_webrtc: "Opening the audio link…",
+    data_channel_open: "Almost there…",
+    active: "Live: the interviewer can hear you.",
+    ending: "Ending the interview…",
+    ended: "The interview has ended.",
+    error: "Something went wrong.",
+  };
+  var PROBLEMS = {
+    mic_denied: "Vocahire cannot use your microphone.",
+    insufficient_credits: "You have no interview credits left.",
+    subscription_required: "Case interviews need an active subscription.",
+    upstream_unavailable: "The interviewer service is not available right now.",
+    network: "We could not reach Vocahire. Your connection may have dropped.",
+    sdp_failed: "The interviewer could not accept the audio connection.",
+    ice_failed: "The audio connection could not be set up. A firewall or VPN may be blocking it.",
+    session_expired: "The interview session was closed.",
+  };
+  var FIXES = {
+    mic_denied: "Allow microphone access for this site (the icon in the address bar), then press Retry.",
+    insufficient_credits: "Buy credits, then press Retry.",
+    subscription_required: "Choose a plan, then press Retry.",
+    upstream_unavailable: "Wait a minute and press Retry. Retrying is free.",
+    network: "Check your internet connection and press Retry. Retrying is free.",
+    sdp_failed: "Press Retry. Reconnecting never uses another credit.",
+    ice_failed: "Press Retry, or try another network. Reconnecting never uses another credit.",
+    session_expired: "Press Retry to reconnect. Reconnecting never uses another credit.",
+  };
+  var WAIT_CONNECT_MS = 15000;
+  var WAIT_SESSION_MS = 10000;
+  var FLUSH_DELAY_MS = 1000;
+
+  var interviewId = data.interview_id || data.id;
+  var urls = data.urls || {};
+  var api = "/api/v1/interviews/" + interviewId;
+  var url = {
+    health: urls.health || "/api/v1/realtime/health",
+    start: urls.start || api + "/start",
+    session: urls.realtime_session || api + "/realtime-session",
+    events: urls.events || api + "/events",
+    end: urls.end || api + "/end",
+    interview: urls.interview_page || "/interviews/" + interviewId + "/",
+    pricing: urls.pricing || "/billing/pricing/",
+    token: function (n) { return pattern(urls.token, "/token", n); },
+    complete: function (n) { return pattern(urls.complete, "/complete", n); },
+  };
+  function pattern(template, suffix, n) {
+    return template ? template.replace("{n}", String(n)) : api + "/questions/" + n + suffix;
+  }
+  var isCase = data.kind === "case";
+  var questions = data.questions || [];
+  var questionCount = data.question_count || questions.length || 1;
+
+  var room = {
+    state: "idle",
+    status: data.status || "draft",
+    question: data.current_question || 1,
+    attempt: null,
+    mic: null,
+    pc: null,
+    dc: null,
+    queue: [],
+    flushTimer: null,
+    deadline: data.deadline ? Date.parse(data.deadline) : null,
+    startedAt: data.started_at ? Date.parse(data.started_at) : null,
+    timer: null,
+    retry: null,
+    muted: false,
+    turnCount: 0,
+    speech: {},
+    turns: {},
+    pending: 0, // our API requests in flight
+    stopped: false,
+  };
+  window.vocahireRoom = room; // for debugging in the console and for browser tests
+
+  function $(selector) { return root.querySelector(selector); }
+  function role(name) { return $('[data-role="' + name + '"]'); }
+  function action(name) { return $('[data-action="' + name + '"]'); }
+
+  function randomId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID().slice(0, 13);
+    return Math.random().toString(36).slice(2, 15);
+  }
+
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input) return input.value;
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function RoomError(reason, message) {
+    this.reason = REASONS.indexOf(reason) >= 0 ? reason : "network";
+    this.message = message || "";
+  }
+
+  // --- HTTP to our own API -------------------------------------------------------------------
+  function request(method, target, body, options) {
+    var headers = { Accept: "application/json" };
+    if (method !== "GET") {
+      headers["Content-Type"] = "application/json";
+      headers["X-CSRFToken"] = csrfToken();
+    }
+    var init = { method: method, headers: headers, credentials: "same-origin" };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    if (options && options.keepalive) init.keepalive = true;
+    room.pending += 1;
+    return fetch(target, init).then(
+      function (response) {
+        return response.json().catch(function () { return null; }).then(function (json) {
+          room.pending -= 1;
+          return { ok: response.ok, status: response.status, json: json || {}, headers: response.headers };
+        });
+      },
+      function () {
+        room.pending -= 1;
+        throw new RoomError("network", "We could not reach Vocahire.");
+      }
+    );
+  }
+
+  function quiesce() {
+    // Stop talking to the server: used when the page goes away and by browser tests.
+    room.stopped = true;
+    clearTimeout(room.flushTimer);
+    room.flushTimer = null;
+    room.queue = [];
+    clearInterval(room.timer);
+    closePeer();
+    return room.pending;
+  }
+
+  function apiError(result) {
+    var code = result.json.code;
+    var detail = result.json.detail;
+    if (REASONS.indexOf(code) >= 0) return new RoomError(code, detail);
+    if (result.status === 401) return new RoomError("session_expired", "You were signed out. Sign in again, then press Retry.");
+    if (code === "interview_not_in_progress") return new RoomError("session_expired", detail);
+    if (code === "upstream_error" || result.status === 429 || result.status >= 500) {
+      return new RoomError("upstream_unavailable", detail);
+    }
+    return new RoomError("network", detail || "Vocahire answered with an unexpected error (" + result.status + ").");
+  }
+
+  // --- Events to /events, batched ------------------------------------------------------------
+  function queueEvent(event, urgent) {
+    if (room.stopped) return;
+    room.queue.push(event);
+    if (urgent) { flush(); return; }
+    if (!room.flushTimer) room.flushTimer = setTimeout(flush, FLUSH_DELAY_MS);
+  }
+
+  function flush(options) {
+    clearTimeout(room.flushTimer);
+    room.flushTimer = null;
+    if (!room.queue.length) return Promise.resolve();
+    var batch = room.queue.splice(0, 100);
+    return request("POST", url.events, { events: batch }, options).then(
+      function (result) {
+        // Re-sending is safe (the server dedupes by client ids); only a server fault is retried.
+        if (result.status >= 500) requeue(batch);
+        else if (room.queue.length) return flush(options);
+      },
+      function () { requeue(batch); }
+    );
+  }
+
+  function requeue(batch) {
+    room.queue = batch.concat(room.queue);
+    if (!room.flushTimer) room.flushTimer = setTimeout(flush, FLUSH_DELAY_MS * 3);
+  }
+
+  function sinceInterviewStart() {
+    return room.startedAt ? Math.max(0, Date.now() - room.startedAt) : 0;
+  }
+
+  // --- State and screen ------------------------------------------------------------------------
+  function setState(state, reason) {
+    room.state = state;
+    root.dataset.state = state;
+    if (reason) root.dataset.error = reason; else delete root.dataset.error;
+    var stage = role("stage");
+    if (stage) stage.textContent = LABELS[state];
+    var attempt = room.attempt;
+    if (attempt && state !== "idle") {
+      var ms = Math.round(performance.now() - attempt.t0);
+      attempt.marks.push([state, ms]);
+      var event = {
+        type: "stage", attempt: attempt.id, question_number: attempt.question, stage: state, elapsed_ms: ms,
+      };
+      if (reason) event.error = reason;
+      queueEvent(event);
+    }
+    renderProgress();
+    renderControls();
+  }
+
+  function renderProgress() {
+    var list = role("progress");
+    if (!list) return;
+    var reached = CONNECT_STAGES.indexOf(room.state);
+    if (room.state === "ending" || room.state === "ended") reached = CONNECT_STAGES.length;
+    Array.prototype.forEach.call(list.querySelectorAll("[data-stage]"), function (item) {
+      var index = CONNECT_STAGES.indexOf(item.dataset.stage);
+      item.classList.toggle("done", reached >= 0 && index < reached);
+      item.classList.toggle("current", index === reached);
+    });
+  }
+
+  function enable(name, on) {
+    var element = action(name);
+    if (element) element.disabled = !on;
+  }
+
+  function renderControls() {
+    var state = room.state;
+    var live = state === "active";
+    var connecting = CONNECT_STAGES.indexOf(state) >= 0 && !live;
+    enable("start", state === "idle");
+    enable("end", live || connecting || state === "error");
+    enable("mute", !!room.mic && state !== "ended");
+    enable("send-text", live);
+    enable("next-question", live && isCase);
+    var typed = role("typed-answer");
+    if (typed) typed.disabled = !live;
+    var errorBox = role("error");
+    if (errorBox) errorBox.hidden = state !== "error";
+    var startButton = action("start");
+    if (startButton) startButton.hidden = state !== "idle";
+  }
+
+  function showError(error) {
+    var reason = error.reason || "network";
+    var box = role("error");
+    if (box) {
+      var reference = String(interviewId).slice(0, 8) + "-" + (room.attempt ? room.attempt.id : "0");
+      var parts = {
+        "error-problem": PROBLEMS[reason], "error-detail": error.message || "",
+        "error-fix": FIXES[reason], "error-reference": reference,
+      };
+      Object.keys(parts).forEach(function (name) {
+        var part = box.querySelector('[data-role="' + name + '"]');
+        if (part) part.textContent = parts[name];
+      });
+      if (!box.querySelector('[data-role="error-problem"]')) {
+        box.textContent = PROBLEMS[reason] + " " + (error.message || "") + " " + FIXES[reason];
+      }
+      var buy = box.querySelector('[data-action="buy-credits"]');
+      if (buy) {
+        buy.href = url.pricing;
+        buy.hidden = reason !== "insufficient_credits" && reason !== "subscription_required";
+        buy.textContent = reason === "subscription_required" ? "See plans" : "Buy credits";
+      }
+    }
+    setState("error", reason);
+    if (room.state === "error") flush();
+  }
+
+  function fail(error) {
+    if (!(error instanceof RoomError)) {
+      console.error(error);
+      error = new RoomError("network", String((error && error.message) || error));
+    }
+    closePeer();
+    showError(error);
+  }
+
+  // --- Microphone ------------------------------------------------------------------------------
+  function microphone() {
+    if (room.mic && room.mic.getAudioTracks().some(function (t) { return t.readyState === "live"; })) {
+      return Promise.resolve(room.mic);
+    }
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      return Promise.reject(new RoomError("mic_denied", "This browser cannot record audio here (it needs HTTPS)."));
+    }
+    var constraints = { audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } };
+    return navigator.mediaDevices.getUserMedia(constraints).then(
+      function (stream) {
+        room.mic = stream;
+        applyMute();
+        meterStart(stream);
+        return stream;
+      },
+      function (error) {
+        var text = error && error.name === "NotFoundError"
+          ? "No microphone was found. Plug one in."
+          : "Microphone access was blocked.";
+        throw new RoomError("mic_denied", text);
+      }
+    );
+  }
+
+  function meterStart(stream) {
+    var meter = role("mic-level");
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!meter || !Context || room.meter) return;
+    var context = new Context();
+    var analyser = context.createAnalyser();
+    analyser.fftSize = 512;
+    context.createMediaStreamSource(stream).connect(analyser);
+    var samples = new Uint8Array(analyser.fftSize);
+    room.meter = context;
+    (function tick() {
+      analyser.getByteTimeDomainData(samples);
+      var peak = 0;
+      for (var i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i] - 128));
+      var level = Math.min(100, Math.round((peak / 128) * 140));
+      meter.value = room.muted ? 0 : level;
+      meter.dataset.heard = level > 8 ? "yes" : "no";
+      requestAnimationFrame(tick);
+    })();
+  }
+
+  function applyMute() {
+    if (!room.mic) return;
+    room.mic.getAudioTracks().forEach(function (track) { track.enabled = !room.muted; });
+    var button = action("mute");
+    if (button) {
+      button.setAttribute("aria-pressed", room.muted ? "true" : "false");
+      button.textContent = room.muted ? "Unmute" : "Mute";
+    }
+  }
+
+  // --- Connect: health, mint, offer, answer, data channel --------------------------------------
+  function checkHealth() {
+    return request("GET", url.health).then(function (result) {
+      if (!result.ok) throw apiError(result);
+      if (result.json.breaker === "open") {
+        throw new RoomError("upstream_unavailable", "The interviewer service is recovering from errors. No credits were used.");
+      }
+    });
+  }
+
+  function mint() {
+    if (!isCase) {
+      return request("POST", url.session, {}).then(function (result) {
+        if (!result.ok) throw apiError(result);
+        return result.json;
+      });
+    }
+    // A case interview is started (subscription checked) before its first per-question token.
+    var started = room.status === "in_progress"
+      ? Promise.resolve()
+      : request("POST", url.start, {}).then(function (result) {
+        if (!result.ok) throw apiError(result);
+        room.status = result.json.status || "in_progress";
+        noteStart(result.json);
+      });
+    return started.then(function () {
+      return request("GET", url.token(room.question)).then(function (result) {
+        if (!result.ok) throw apiError(result);
+        return result.json;
+      });
+    });
+  }
+
+  function noteStart(json) {
+    if (json.started_at && !room.startedAt) room.startedAt = Date.parse(json.started_at);
+    if (json.deadline && !room.deadline) room.deadline = Date.parse(json.deadline);
+  }
+
+  function preparePeer(stream) {
+    var pc = new RTCPeerConnection();
+    var dc = pc.createDataChannel("oai-events");
+    var sessionCreated = {};
+    sessionCreated.promise = new Promise(function (resolve) { sessionCreated.resolve = resolve; });
+    dc.addEventListener("message", function (message) {
+      var event;
+      try { event = JSON.parse(message.data); } catch (e) { return; }
+      if (event.type === "session.created") sessionCreated.resolve(event);
+      if (pc === room.pc) onServerEvent(event);
+    });
+    stream.getAudioTracks().forEach(function (track) { pc.addTrack(track, stream); });
+    pc.addEventListener("track", function (event) {
+      var audio = role("remote-audio");
+      if (audio) audio.srcObject = event.streams[0] || new MediaStream([event.track]);
+    });
+    return pc.createOffer()
+      .then(function (offer) { return pc.setLocalDescription(offer); })
+      .then(function () { return gathered(pc); })
+      .then(function () { return { pc: pc, dc: dc, sessionCreated: sessionCreated.promise }; });
+  }
+
+  function gathered(pc) {
+    // Host candidates gather in milliseconds; the cap keeps a slow STUN from holding up Start.
+    if (pc.iceGatheringState === "complete") return Promise.resolve();
+    return new Promise(function (resolve) {
+      var timer = setTimeout(resolve, 800);
+      pc.addEventListener("icegatheringstatechange", function () {
+        if (pc.iceGatheringState === "complete") { clearTimeout(timer); resolve(); }
+      });
+    });
+  }
+
+  function postOffer(session, sdp) {
+    var secret = session.client_secret && session.client_secret.value;
+    return fetch(session.calls_url, {
+      method: "POST",
+      headers: { Authorization: "Bearer " + secret, "Content-Type": "application/sdp" },
+      body: sdp,
+    }).then(
+      function (response) {
+        return response.text().then(function (text) {
+          if (!response.ok) {
+            var message = "The interviewer service answered " + response.status + ".";
+            try { message = JSON.parse(text).error.message || message; } catch (e) { /* not JSON */ }
+            throw new RoomError(response.status === 401 ? "session_expired" : "sdp_failed", message);
+          }
+          var location = response.headers.get("Location") || "";
+          return { sdp: text, callId: location.split("/").pop() };
+        });
+      },
+      function () {
+        throw new RoomError("network", "The call to the interviewer service did not go through.");
+      }
+    );
+  }
+
+  function whenOpen(pc, dc) {
+    return new Promise(function (resolve, reject) {
+      if (dc.readyState === "open") { resolve(); return; }
+      var timer = setTimeout(function () {
+        reject(new RoomError("ice_failed", "The audio link did not open within " + WAIT_CONNECT_MS / 1000 + " seconds."));
+      }, WAIT_CONNECT_MS);
+      dc.addEventListener("open", function () { clearTimeout(timer); resolve(); });
+      pc.addEventListener("connectionstatechange", function () {
+        if (pc.connectionState === "failed") {
+          clearTimeout(timer);
+          reject(new RoomError("ice_failed", "The audio link failed to connect."));
+        }
+      });
+    });
+  }
+
+  function withTimeout(promise, ms, error) {
+    return Promise.race([
+      promise,
+      new Promise(function (resolve, reject) { setTimeout(function () { reject(error); }, ms); }),
+    ]);
+  }
+
+  function connect() {
+    var attempt = { id: randomId(), t0: performance.now(), question: room.question, marks: [] };
+    room.attempt = attempt;
+    room.retry = connect;
+    var current = function () { return room.attempt === attempt; };
+    setState("requesting_mic");
+    // The microphone prompt and the health check run side by side: neither moves money.
+    var health = checkHealth();
+    health.catch(function () { /* reported below, in order */ });
+    var peer = null;
+    return microphone()
+      .then(function (stream) {
+        peer = preparePeer(stream); // the offer is built while the token is fetched
+        peer.catch(function () { /* reported below */ });
+        setState("testing_api");
+        return health;
+      })
+      .then(function () {
+        setState("fetching_token");
+        return mint();
+      })
+      .then(function (session) {
+        noteMint(session);
+        setState("creating_offer");
+        return peer.then(function (prepared) {
+          room.pc = prepared.pc;
+          room.dc = prepared.dc;
+          setState("exchanging_sdp");
+          return postOffer(session, prepared.pc.localDescription.sdp).then(function (answer) {
+            if (answer.callId) queueEvent({ type: "call", call_id: answer.callId }, true);
+            setState("connecting_webrtc");
+            return prepared.pc.setRemoteDescription({ type: "answer", sdp: answer.sdp }).catch(function (error) {
+              throw new RoomError("sdp_failed", "The answer could not be applied: " + error.message);
+            });
+          }).then(function () {
+            return whenOpen(prepared.pc, prepared.dc);
+          }).then(function () {
+            setState("data_channel_open");
+            watchPeer(prepared.pc, prepared.dc);
+            return withTimeout(prepared.sessionCreated, WAIT_SESSION_MS,
+              new RoomError("upstream_unavailable", "The interviewer did not answer."));
+          });
+        });
+      })
+      .then(function () {
+        if (!current()) return;
+        setState("active");
+        startTimer();
+        flush();
+      })
+      .catch(function (error) {
+        if (!current()) return;
+        if (peer && !room.pc) peer.then(function (prepared) { prepared.pc.close(); }, function () {});
+        fail(error);
+      });
+  }
+
+  function noteMint(session) {
+    room.status = "in_progress";
+    if (!room.startedAt) room.startedAt = Date.now();
+    if (!room.deadline) room.deadline = room.startedAt + (data.time_limit_minutes || 30) * 60000;
+  }
+
+  function watchPeer(pc, dc) {
+    var lost = function () {
+      if (pc !== room.pc || room.state !== "active") return;
+      if (room.deadline && Date.now() >= room.deadline) { end("time_limit"); return; }
+      fail(new RoomError("session_expired", "The connection to the interviewer was lost."));
+    };
+    dc.addEventListener("close", lost);
+    pc.addEventListener("connectionstatechange", function () {
+      if (pc.connectionState === "failed" || pc.connectionState === "closed") lost();
+    });
+  }
+
+  function closePeer() {
+    var pc = room.pc;
+    room.pc = null;
+    room.dc = null;
+    speaking("none");
+    if (pc) { try { pc.close(); } catch (e) { /* already closed */ } }
+  }
+
+  // --- The live conversation ---------------------------------------------------------------------
+  function onServerEvent(event) {
+    switch (event.type) {
+      case "response.output_audio_transcript.delta":
+        interviewerText(event.item_id, event.delta, false);
+        break;
+      case "response.output_audio_transcript.done":
+        interviewerText(event.item_id, event.transcript, true);
+        break;
+      case "output_audio_buffer.started":
+        speaking("interviewer");
+        break;
+      case "output_audio_buffer.stopped":
+        speaking("none");
+        break;
+      case "input_audio_buffer.speech_started":
+        room.speech[event.item_id] = { start: sinceInterviewStart() };
+        speaking("candidate");
+        break;
+      case "input_audio_buffer.speech_stopped":
+        if (room.speech[event.item_id]) room.speech[event.item_id].end = sinceInterviewStart();
+        speaking("none");
+        break;
+      case "conversation.item.input_audio_transcription.completed":
+        candidateSpeech(event);
+        break;
+      case "error":
+        console.warn("Realtime error", event.error);
+        break;
+      default:
+        break;
+    }
+  }
+
+  function speaking(who) {
+    root.dataset.speaking = who;
+    var indicator = role("speaking");
+    if (indicator) {
+      indicator.textContent = who === "interviewer" ? "Interviewer is speaking"
+        : who === "candidate" ? "You are speaking" : "";
+    }
+  }
+
+  function turnElement(key, speaker) {
+    var existing = room.turns[key];
+    if (existing) return existing;
+    var transcript = role("transcript");
+    var item = document.createElement("li");
+    item.className = "turn turn-" + speaker;
+    item.dataset.speaker = speaker;
+    item.dataset.question = String(room.question);
+    var who = document.createElement("strong");
+    who.textContent = speaker === "interviewer" ? "Interviewer" : "You";
+    var text = document.createElement("span");
+    text.className = "turn-text";
+    item.appendChild(who);
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(text);
+    if (transcript) { transcript.appendChild(item); transcript.scrollTop = transcript.scrollHeight; }
+    existing = { element: item, text: text, value: "", start: sinceInterviewStart(), startedAt: Date.now() };
+    room.turns[key] = existing;
+    return existing;
+  }
+
+  function interviewerText(itemId, text, done) {
+    var key = room.attempt.id + "-ai-" + (itemId || room.turnCount);
+    var turn = turnElement(key, "interviewer");
+    turn.value = done ? (text || turn.value) : turn.value + (text || "");
+    turn.text.textContent = turn.value;
+    if (done && !turn.sent) {
+      turn.sent = true;
+      turn.element.dataset.final = "true";
+      storeTurn(key, "interviewer", turn.value, turn.start, Date.now() - turn.startedAt, "speech");
+    }
+  }
+
+  function candidateSpeech(event) {
+    var key = room.attempt.id + "-you-" + event.item_id;
+    var turn = turnElement(key, "candidate");
+    var timing = room.speech[event.item_id] || {};
+    turn.value = event.transcript || "";
+    turn.text.textContent = turn.value;
+    turn.element.dataset.final = "true";
+    var start = timing.start !== undefined ? timing.start : turn.start;
+    var duration = timing.end !== undefined ? timing.end - start : 0;
+    storeTurn(key, "candidate", turn.value, start, duration, "speech");
+  }
+
+  function storeTurn(id, speaker, text, start, duration, source) {
+    if (!text) return;
+    room.turnCount += 1;
+    queueEvent({
+      type: "turn", id: id, question_number: room.question, speaker: speaker,
+      text: text.slice(0, 4000), start_ms: Math.max(0, Math.round(start)),
+      duration_ms: Math.max(0, Math.round(duration)), source: source,
+    });
+  }
+
+  function sendText(event) {
+    if (event) event.preventDefault();
+    var input = role("typed-answer");
+    var text = input ? input.value.trim() : "";
+    if (!text || room.state !== "active" || !room.dc || room.dc.readyState !== "open") return;
+    room.dc.send(JSON.stringify({
+      type: "conversation.item.create",
+      item: { type: "message", role: "user", content: [{ type: "input_text", text: text }] },
+    }));
+    room.dc.send(JSON.stringify({ type: "response.create" }));
+    var key = room.attempt.id + "-typed-" + room.turnCount;
+    var turn = turnElement(key, "candidate");
+    turn.value = text;
+    turn.text.textContent = text;
+    turn.element.dataset.final = "true";
+    turn.element.dataset.source = "typed";
+    storeTurn(key, "candidate", text, turn.start, 0, "typed");
+    input.value = "";
+    input.focus();
+  }
+
+  // --- Timer, questions, end ------------------------------------------------------------------------
+  function startTimer() {
+    if (room.timer) return;
+    var tick = function () {
+      var left = Math.max(0, (room.deadline || Date.now()) - Date.now());
+      var seconds = Math.floor(left / 1000);
+      var timer = role("timer");
+      if (timer) {
+        timer.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+        timer.dataset.low = seconds < 120 ? "true" : "false";
+      }
+      if (left <= 0 && room.state === "active") end("time_limit");
+    };
+    tick();
+    room.timer = setInterval(tick, 1000);
+  }
+
+  function renderQuestion() {
+    var number = role("question-number");
+    if (number) number.textContent = String(room.question);
+    var progress = role("question-progress");
+    if (progress) progress.textContent = "Question " + room.question + " of " + questionCount;
+    var text = role("question-text");
+    var question = questions.filter(function (q) { return Number(q.number) === room.question; })[0];
+    if (text && question) text.textContent = question.prompt || question.text || "";
+    var next = action("next-question");
+    if (next) next.textContent = room.question >= questionCount ? "Finish the case" : "Next question";
+  }
+
+  function nextQuestion() {
+    if (room.state !== "active") return;
+    var number = room.question;
+    enable("next-question", false);
+    room.retry = nextQuestion;
+    flush().then(function () {
+      return request("POST", url.complete(number), {});
+    }).then(function (result) {
+      if (!result.ok && result.json.code !== "future_question") throw apiError(result);
+      closePeer();
+      if (result.json.status === "completed" || number >= questionCount) {
+        finish();
+        return;
+      }
+      room.question = result.json.current_question || number + 1;
+      renderQuestion();
+      return connect();
+    }).catch(fail);
+  }
+
+  function end(reason) {
+    if (room.state === "ending" || room.state === "ended") return;
+    room.retry = function () { end(reason); };
+    if (!room.attempt) room.attempt = { id: randomId(), t0: performance.now(), question: room.question, marks: [] };
+    setState("ending");
+    clearInterval(room.timer);
+    room.timer = null;
+    flush().then(function () {
+      closePeer();
+      return request("POST", url.end, { reason: reason || "ended_by_candidate" });
+    }).then(function (result) {
+      // Already finished (expired, or the last question completed) is fine: the report awaits.
+      if (!result.ok && result.status !== 400 && result.status !== 409) throw apiError(result);
+      finish();
+    }).catch(fail);
+  }
+
+  function finish() {
+    closePeer();
+    setState("ended");
+    flush({ keepalive: true }).then(function () { window.location.assign(url.interview); });
+  }
+
+  // --- Wiring -------------------------------------------------------------------------------------
+  function on(name, handler) {
+    var element = action(name);
+    if (element) element.addEventListener("click", handler);
+  }
+
+  on("start", function () { connect(); });
+  on("retry", function () { if (room.retry) room.retry(); else connect(); });
+  on("end", function () { end("ended_by_candidate"); });
+  on("next-question", nextQuestion);
+  on("send-text", sendText);
+  on("mute", function () { room.muted = !room.muted; applyMute(); });
+  on("mic-check", function () {
+    microphone().then(function () {
+      var hint = role("mic-hint");
+      if (hint) hint.textContent = "Speak: the bar should move. Use headphones so the interviewer does not hear itself.";
+      renderControls();
+    }, function (error) { fail(error); });
+  });
+  var form = role("typed-form") || (role("typed-answer") && role("typed-answer").form);
+  if (form) form.addEventListener("submit", sendText);
+  var typedBox = role("typed-answer");
+  if (typedBox) {
+    typedBox.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) sendText(event);
+    });
+  }
+  window.addEventListener("pagehide", function () { flush({ keepalive: true }); });
+  room.quiesce = quiesce;
+
+  renderQuestion();
+  if (room.status === "completed" || room.status === "abandoned" || room.status === "failed") {
+    setState("ended");
+  } else {
+    setState("idle");
+  }
+})();

@@ -1,0 +1,221 @@
+"""The interview room end to end: Chromium with a fake microphone, the live server (Celery eager)
+and the real local realtime engine on loopback. Balances and transcripts are checked in the DB."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from billing import services as billing
+from billing.models import LedgerEntry
+from interviews.models import Case, CaseQuestion, Interview, StageTiming, TranscriptTurn
+from realtime.models import RealtimeSession
+from tests.conftest import PASSWORD, make_subscription, make_user
+from tests.e2e.conftest import STAGE_REPORT
+
+ROOM = "#room"
+CONNECT_STAGES = [
+    "requesting_mic",
+    "testing_api",
+    "fetching_token",
+    "creating_offer",
+    "exchanging_sdp",
+    "connecting_webrtc",
+    "data_channel_open",
+    "active",
+]
+INTERVIEWER_TURNS = '[data-role="transcript"] li[data-speaker="interviewer"][data-final="true"]'
+
+
+def sign_in(page: Page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/dashboard/$"))
+
+
+def new_job_interview(page: Page, base_url: str, title: str) -> Interview:
+    page.goto(f"{base_url}/interviews/new/")
+    page.fill("input[name=job_title]", title)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/interviews/[0-9a-f-]+/room/$"))
+    return Interview.objects.get(pk=page.url.rstrip("/").split("/")[-2])
+
+
+def expect_state(page: Page, state: str, timeout: int = 15_000) -> None:
+    expect(page.locator(ROOM)).to_have_attribute("data-state", state, timeout=timeout)
+
+
+def balance(user) -> int:
+    return billing.credits_balance(user_id=user.pk)
+
+
+def record_stages(label: str, interview: Interview, question_number: int = 1) -> dict[str, int]:
+    """Start-to-active of the last successful attempt, from what the room sent to /events."""
+    active = StageTiming.objects.filter(
+        interview=interview, question_number=question_number, stage="active"
+    ).latest("created_at")
+    rows = StageTiming.objects.filter(
+        interview=interview, attempt=active.attempt, question_number=question_number
+    )
+    marks = {row.stage: row.elapsed_ms for row in rows}
+    STAGE_REPORT.append((label, [(s, marks[s]) for s in CONNECT_STAGES if s in marks]))
+    return marks
+
+
+def test_job_interview_from_sign_in_to_the_interview_page(page: Page, live_server, db):
+    user = make_user("jo@example.com", credits=3)
+    sign_in(page, live_server.url, user.email)
+    interview = new_job_interview(page, live_server.url, "Data Analyst")
+
+    page.click('[data-action="start"]')
+    expect_state(page, "active")
+    expect(page.locator(INTERVIEWER_TURNS).first).to_contain_text("Data Analyst")
+    assert balance(user) == 2
+
+    page.fill('[data-role="typed-answer"]', "I cleaned a messy sales dataset and found the leak.")
+    page.click('[data-action="send-text"]')
+    expect(page.locator('[data-role="transcript"] li[data-source="typed"]')).to_contain_text(
+        "messy sales dataset"
+    )
+    expect(page.locator(INTERVIEWER_TURNS)).to_have_count(2)
+    second_question = page.locator(INTERVIEWER_TURNS).nth(1).inner_text()
+
+    page.click('[data-action="end"]')
+    page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
+
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.COMPLETED
+    assert interview.call_id.startswith("rtc_")
+    turns = list(TranscriptTurn.objects.filter(interview=interview).order_by("start_ms", "id"))
+    assert [(t.speaker, t.source) for t in turns] == [
+        ("interviewer", "speech"),
+        ("candidate", "typed"),
+        ("interviewer", "speech"),
+    ]
+    assert turns[1].text == "I cleaned a messy sales dataset and found the leak."
+    assert turns[2].text in second_question
+    assert balance(user) == 2  # charged once, at start
+    marks = record_stages("job interview", interview)
+    assert set(CONNECT_STAGES) <= set(marks)
+    assert marks["active"] < 10_000
+
+
+def _case(questions: int = 4) -> Case:
+    case = Case.objects.create(
+        title="Harbour Ferries",
+        slug="harbour-ferries",
+        case_type="profitability",
+        lead_type="interviewer_led",
+        difficulty="medium",
+        industry="Transport",
+        summary="A ferry operator's profits fell.",
+        prompt="A harbour ferry operator saw profits fall by a fifth in two years.",
+        published=True,
+    )
+    for n in range(1, questions + 1):
+        CaseQuestion.objects.create(
+            case=case,
+            number=n,
+            kind="framework",
+            prompt=f"Question {n}: how would you look at driver number {n} of the decline?",
+            evaluator_context="Revenue and cost split.",
+        )
+    return case
+
+
+def test_case_interview_through_two_questions(page: Page, live_server, db):
+    user = make_user("case@example.com", credits=1)
+    make_subscription(user)
+    case = _case()
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/interviews/new/?case={case.slug}")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/interviews/[0-9a-f-]+/room/$"))
+    interview = Interview.objects.get(pk=page.url.rstrip("/").split("/")[-2])
+
+    page.click('[data-action="start"]')
+    expect_state(page, "active")
+    expect(page.locator('[data-role="question-progress"]')).to_have_text("Question 1 of 4")
+    expect(page.locator(INTERVIEWER_TURNS).first).to_contain_text("driver number 1")
+
+    page.click('[data-action="next-question"]')
+    expect(page.locator('[data-role="question-progress"]')).to_have_text("Question 2 of 4")
+    expect_state(page, "active")
+    expect(page.locator(INTERVIEWER_TURNS).last).to_contain_text("driver number 2")
+
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.IN_PROGRESS
+    assert (interview.current_question, interview.questions_completed) == (2, 1)
+    minted = RealtimeSession.objects.filter(interview=interview, outcome="minted")
+    assert sorted(minted.values_list("question_number", flat=True)) == [1, 2]
+    assert balance(user) == 1  # case interviews are covered by the subscription
+
+    page.click('[data-action="end"]')
+    page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
+    assert TranscriptTurn.objects.filter(interview=interview, question_number=2).exists()
+    record_stages("case interview, question 2", interview, question_number=2)
+
+
+def test_no_credits_shows_insufficient_credits_and_the_buy_link(page: Page, live_server, db):
+    user = make_user("broke@example.com")
+    sign_in(page, live_server.url, user.email)
+    interview = new_job_interview(page, live_server.url, "Barista")
+
+    page.click('[data-action="start"]')
+    expect_state(page, "error")
+    expect(page.locator(ROOM)).to_have_attribute("data-error", "insufficient_credits")
+    buy = page.locator('[data-action="buy-credits"]')
+    expect(buy).to_be_visible()
+    expect(buy).to_have_attribute("href", "/billing/pricing/")
+    expect(page.locator('[data-role="error"]')).to_contain_text("no interview credits")
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.DRAFT
+    assert balance(user) == 0
+    assert not RealtimeSession.objects.filter(interview=interview).exists()
+
+
+def test_upstream_refusing_to_mint_refunds_the_credit(page: Page, live_server, room_env, db):
+    user = make_user("refused@example.com", credits=3)
+    sign_in(page, live_server.url, user.email)
+    interview = new_job_interview(page, live_server.url, "Nurse")
+    room_env.configure(refuse=True)
+
+    page.click('[data-action="start"]')
+    expect_state(page, "error")
+    expect(page.locator(ROOM)).to_have_attribute("data-error", "upstream_unavailable")
+    expect(page.locator('[data-action="retry"]')).to_be_visible()
+    assert balance(user) == 3  # charged by the mint, refunded in the same request
+    kinds = list(LedgerEntry.objects.filter(user=user).values_list("kind", flat=True))
+    assert kinds.count("interview_debit") == kinds.count("refund") == 1
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.DRAFT
+
+    room_env.configure(refuse=False)
+    page.click('[data-action="retry"]')
+    expect_state(page, "active")
+    assert balance(user) == 2
+
+
+def test_failed_webrtc_connect_is_retried_for_free(page: Page, live_server, room_env, db):
+    user = make_user("flaky@example.com", credits=3)
+    sign_in(page, live_server.url, user.email)
+    interview = new_job_interview(page, live_server.url, "Pilot")
+    room_env.configure(refuse_calls=True)
+
+    page.click('[data-action="start"]')
+    expect_state(page, "error")
+    expect(page.locator(ROOM)).to_have_attribute("data-error", "sdp_failed")
+    expect(page.locator('[data-role="error"]')).to_contain_text("never uses another credit")
+    assert balance(user) == 2
+
+    room_env.configure(refuse_calls=False)
+    page.click('[data-action="retry"]')
+    expect_state(page, "active")
+    expect(page.locator(INTERVIEWER_TURNS).first).to_contain_text("Pilot")
+    assert balance(user) == 2  # the reconnect minted a new session for free
+    assert RealtimeSession.objects.filter(interview=interview, outcome="minted").count() == 2
+    interview.refresh_from_db()
+    assert interview.credits_charged == 1 and interview.credits_refunded == 0
