@@ -1,14 +1,9 @@
 from __future__ import annotations
 
-import importlib.util
-
 from django.contrib import admin
 
+from interviews import admin_cases  # noqa: F401  (the case library's admin, its own module)
 from interviews.models import Interview, StageTiming, TranscriptTurn
-
-# The case library's admin lives in its own module (owned with the case library).
-if importlib.util.find_spec("interviews.admin_cases") is not None:
-    from interviews import admin_cases  # noqa: F401
 
 
 class TranscriptTurnInline(admin.TabularInline):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from billing import services as billing
-from interviews import instructions
+from interviews import case_library, instructions
 from interviews.models import Case, Interview, StageTiming, TranscriptTurn
 from interviews.signals import interview_call_reported, interview_ended
 
@@ -210,8 +210,6 @@ def _subscription_check(*, interview: Interview, actor: User) -> None:
 
 
 def _case_snapshot_take(*, interview: Interview) -> None:
-    from interviews import case_library  # TEMP: module-level once the cases helper commits it
-
     snapshot = case_library.case_snapshot(interview.case)
     interview.case_snapshot = snapshot
     interview.question_count = len(snapshot["questions"])
