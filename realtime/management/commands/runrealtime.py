@@ -7,7 +7,7 @@ import logging
 import signal
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from realtime.engine import DEFAULT_HOST, DEFAULT_PORT, config_build, engine_serve
 
@@ -33,8 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 0 <= options["failure_rate"] <= 1:
-            self.stderr.write("--failure-rate must be between 0 and 1")
-            raise SystemExit(2)
+            raise CommandError("--failure-rate must be between 0 and 1")
         logging.basicConfig(level=logging.INFO, format="engine %(levelname)s %(message)s")
         config = config_build(
             latency_ms=max(options["latency_ms"], 0.0),
@@ -54,3 +53,4 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         await engine_serve(config=config, host=host, port=port, stop=stop)
+        self.stdout.write("Local realtime engine stopped.")
