@@ -483,21 +483,14 @@ def _snapshot_key(user_id: object) -> str:
     return f"billing:snapshot:{user_id}"
 
 
-def _snapshot_build(user_id: object) -> tuple[dict, int]:
-    ttl = settings.BILLING_SNAPSHOT_TTL
-    active = (
-        Subscription.objects.active()
-        .filter(user_id=user_id)
-        .select_related("plan")
-        .order_by("-current_period_end")
-        .first()
-    )
-    shown = active or (
-        Subscription.objects.filter(user_id=user_id)
-        .select_related("plan")
-        .order_by("-created_at")
-        .first()
-    )
+def _snapshot_subscription(user_id: object) -> tuple[Subscription | None, Subscription | None]:
+    subscriptions = Subscription.objects.filter(user_id=user_id).select_related("plan")
+    active = subscriptions.active().order_by("-current_period_end").first()
+    return active, active or subscriptions.order_by("-created_at").first()
+
+
+def _snapshot_build(user_id: object) -> dict:
+    active, shown = _snapshot_subscription(user_id)
     subscription = None
     if shown is not None:
         end = shown.current_period_end
@@ -506,26 +499,24 @@ def _snapshot_build(user_id: object) -> tuple[dict, int]:
             "status": shown.status,
             "current_period_end": end.isoformat() if end else None,
         }
-    if active is not None and active.current_period_end:
-        # Premium ends by the clock, not by a write: never cache past the period end.
-        remaining = (active.current_period_end - timezone.now()).total_seconds()
-        ttl = max(1, min(ttl, int(remaining)))
-    snapshot = {
+    return {
         "credits": credits_balance(user_id=user_id),
         "premium": active is not None,
         "subscription": subscription,
+        # Premium ends by the clock, not by a write: a reader past this instant rebuilds.
+        "premium_until": active.current_period_end.timestamp() if active else None,
     }
-    return snapshot, ttl
 
 
 def billing_snapshot(*, user_id: object) -> dict:
     """Credits, premium and subscription for display, from the cache (rebuilt on a miss)."""
     key = _snapshot_key(user_id)
-    snapshot = cache.get(key)
-    if snapshot is None:
-        snapshot, ttl = _snapshot_build(user_id)
-        cache.set(key, snapshot, ttl)
-    return snapshot
+    cached = cache.get(key)
+    until = cached and cached["premium_until"]
+    if cached is None or (until and until <= timezone.now().timestamp()):
+        cached = _snapshot_build(user_id)
+        cache.set(key, cached, settings.BILLING_SNAPSHOT_TTL)
+    return {name: cached[name] for name in ("credits", "premium", "subscription")}
 
 
 def _invalidate_on_commit(user_id: object) -> None:
