@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -27,5 +28,15 @@ class MeApi(APIView):
     @extend_schema(responses=OutputSerializer)
     def get(self, request: Request) -> Response:
         snapshot = billing_snapshot(user_id=request.user.pk)
-        data = {"id": request.user.pk, "email": request.user.email, **snapshot}
+        subscription = snapshot["subscription"]
+        if subscription and subscription["current_period_end"]:
+            # The cache holds ISO text; parse it so the API renders dates like everywhere else.
+            end = parse_datetime(subscription["current_period_end"])
+            subscription = {**subscription, "current_period_end": end}
+        data = {
+            "id": request.user.pk,
+            "email": request.user.email,
+            **snapshot,
+            "subscription": subscription,
+        }
         return Response(self.OutputSerializer(data).data)
