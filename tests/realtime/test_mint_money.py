@@ -1,0 +1,204 @@
+"""Money around minting: a job interview is charged once, a failed first mint is refunded in the
+same request, reconnects are free, the ledger audits clean, and the secret is never kept."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from io import StringIO
+
+import httpx
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from billing import services as billing
+from billing.models import LedgerEntry
+from interviews.models import Interview
+from realtime.models import RealtimeSession
+from tests.realtime.conftest import (
+    SECRET,
+    job_interview_draft,
+    jwt_client,
+    openai_json,
+    session_url,
+    upstream_error,
+)
+from vocahire.lib.breaker import mint_breaker
+
+pytestmark = pytest.mark.usefixtures("realtime_settings")
+
+OK = httpx.Response(200, json=openai_json("client_secret_created.json"))
+
+
+def _ledger(user) -> list[tuple[str, int]]:
+    return list(
+        LedgerEntry.objects.filter(user=user)
+        .exclude(kind=LedgerEntry.Kind.STAFF_GRANT)
+        .order_by("id")
+        .values_list("kind", "delta")
+    )
+
+
+def _audit_passes() -> bool:
+    out = StringIO()
+    call_command("billing_audit", stdout=out)
+    return out.getvalue().startswith("OK")
+
+
+def test_failed_first_mint_refunds_then_a_retry_charges_once_and_reconnects_are_free(
+    candidate, upstream
+):
+    route = upstream.post("/realtime/client_secrets").mock(
+        return_value=upstream_error(500, "error_server.json")
+    )
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+
+    failed = client.post(session_url(interview))
+
+    assert failed.status_code == 502
+    assert failed.json()["code"] == "upstream_error"
+    assert failed.json()["detail"].endswith("No credits were used.")
+    assert billing.credits_balance(user_id=candidate.pk) == 3
+    interview.refresh_from_db()
+    assert (interview.status, interview.first_minted_at) == (Interview.Status.DRAFT, None)
+    assert _ledger(candidate) == [("interview_debit", -1), ("refund", 1)]
+
+    route.mock(return_value=OK)
+    assert client.post(session_url(interview)).status_code == 200
+    assert client.post(session_url(interview)).status_code == 200  # reconnect
+
+    assert billing.credits_balance(user_id=candidate.pk) == 2
+    assert _ledger(candidate) == [("interview_debit", -1), ("refund", 1), ("interview_debit", -1)]
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.IN_PROGRESS
+    assert interview.first_minted_at is not None
+    assert (interview.credits_charged, interview.credits_refunded) == (2, 1)
+    assert list(interview.realtime_sessions.values_list("outcome", flat=True)) == [
+        "minted",
+        "minted",
+        "upstream_error",
+    ]
+    assert _audit_passes()
+
+
+def test_breaker_open_on_the_first_mint_charges_nothing(candidate, mint_route):
+    mint_breaker().open()
+    interview = job_interview_draft(candidate)
+
+    response = jwt_client(candidate).post(session_url(interview))
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "upstream_unavailable"
+    assert response.json()["detail"].endswith("No credits were used.")
+    assert int(response["Retry-After"]) >= 1
+    assert mint_route.call_count == 0
+    assert billing.credits_balance(user_id=candidate.pk) == 3
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.DRAFT
+    assert _audit_passes()
+
+
+def test_a_failed_reconnect_refunds_nothing(candidate, upstream):
+    route = upstream.post("/realtime/client_secrets").mock(return_value=OK)
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert client.post(session_url(interview)).status_code == 200
+    route.mock(return_value=upstream_error(503, "error_server.json"))
+
+    response = client.post(session_url(interview))
+
+    assert response.status_code == 502
+    assert "No credits were used" not in response.json()["detail"]
+    assert billing.credits_balance(user_id=candidate.pk) == 2
+    assert _ledger(candidate) == [("interview_debit", -1)]
+
+
+def test_without_credits_nothing_is_minted(broke_candidate, mint_route):
+    interview = job_interview_draft(broke_candidate)
+
+    response = jwt_client(broke_candidate).post(session_url(interview))
+
+    assert response.status_code == 402
+    assert response.json()["code"] == "insufficient_credits"
+    assert mint_route.call_count == 0
+    assert not RealtimeSession.objects.exists()
+
+
+def test_a_finished_job_interview_cannot_mint(candidate, mint_route):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    client.post(session_url(interview))
+    client.post(f"/api/v1/interviews/{interview.pk}/end")
+
+    response = client.post(session_url(interview))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "interview_not_in_progress"
+    assert mint_route.call_count == 1
+
+
+def test_reconnect_mint_costs_at_most_8_queries(
+    candidate, mint_route, django_assert_max_num_queries
+):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert client.post(session_url(interview)).status_code == 200
+
+    # JWT user, interview + owner + profile, minted mark, RealtimeSession insert.
+    with django_assert_max_num_queries(8):
+        assert client.post(session_url(interview)).status_code == 200
+
+
+def test_the_secret_is_never_logged_nor_stored(candidate, upstream, caplog):
+    caplog.set_level(logging.DEBUG)
+    route = upstream.post("/realtime/client_secrets").mock(return_value=OK)
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+
+    assert client.post(session_url(interview)).json()["client_secret"]["value"] == SECRET
+    route.mock(return_value=upstream_error(500, "error_server.json"))
+    client.post(session_url(interview))
+
+    mint_lines = [r for r in caplog.records if r.getMessage().startswith("realtime_mint ")]
+    assert [r.outcome for r in mint_lines] == ["minted", "upstream_error"]
+    line = mint_lines[0].getMessage()
+    for key in ("user=", "interview=", "db_ms=", "upstream_ms=", "total_ms=", "outcome=minted"):
+        assert key in line
+    assert SECRET not in caplog.text
+    assert "ek_" not in caplog.text
+    dump = StringIO()
+    call_command("dumpdata", stdout=dump)
+    assert "sess_C9CiUVUzUzYIssh3ELY1d" in dump.getvalue()  # the dump does hold realtime rows
+    assert SECRET not in dump.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_mints_charge_once(postgres_only, upstream):
+    from tests.conftest import make_user
+
+    user = make_user("racer@example.com", credits=3)
+    upstream.post("/realtime/client_secrets").mock(return_value=OK)
+    interview = job_interview_draft(user)
+    barrier = threading.Barrier(6)
+    statuses: list[int] = []
+
+    def mint() -> None:
+        try:
+            client = jwt_client(user)
+            barrier.wait()
+            statuses.append(client.post(session_url(interview)).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=mint) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [200] * 6
+    assert billing.credits_balance(user_id=user.pk) == 2
+    assert _ledger(user) == [("interview_debit", -1)]
+    assert _audit_passes()
