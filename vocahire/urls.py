@@ -30,3 +30,7 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# API paths answer errors in the API's {"detail", "code"} shape, pages with HTML.
+handler404 = "vocahire.views.not_found"
+handler500 = "vocahire.views.server_error"

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +51,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if failed:
         body["failed"] = failed
     return JsonResponse(body, status=503 if failed else 200)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 for paths nothing matched: JSON under /api/, the HTML page elsewhere."""
+    if _is_api(request):
+        body = {"detail": "There is no API endpoint at this address.", "code": "not_found"}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 without a stack trace: JSON under /api/, the plain HTML page elsewhere."""
+    if _is_api(request):
+        body = {
+            "detail": "Something went wrong on our side. Please try again.",
+            "code": "server_error",
+        }
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)

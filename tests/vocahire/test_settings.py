@@ -1,0 +1,113 @@
+"""Settings read in a fresh interpreter, as a fresh clone or a production host would."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+SHOW_SETTINGS = """
+import json
+import django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "engine": s.DATABASES["default"]["ENGINE"],
+    "name": str(s.DATABASES["default"]["NAME"]),
+    "cache": s.CACHES["default"]["BACKEND"],
+    "eager": s.CELERY_TASK_ALWAYS_EAGER,
+    "email": s.EMAIL_BACKEND,
+    "realtime_base_url": s.REALTIME_BASE_URL,
+    "realtime_provider": s.REALTIME_PROVIDER,
+    "debug": s.DEBUG,
+    "verification": s.ACCOUNT_EMAIL_VERIFICATION,
+    "conn_max_age": s.DATABASES["default"].get("CONN_MAX_AGE"),
+    "conn_health_checks": s.DATABASES["default"].get("CONN_HEALTH_CHECKS"),
+}))
+"""
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/tmp"}
+    base["DJANGO_SETTINGS_MODULE"] = "vocahire.settings"
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _settings(env: dict[str, str]) -> dict:
+    if (BASE_DIR / ".env").exists():
+        pytest.skip("a local .env file would leak into the 'no environment' settings")
+    result = _run(["-c", SHOW_SETTINGS], env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_no_environment_runs_embedded():
+    shown = _settings({})
+    assert shown["engine"] == "django.db.backends.sqlite3"
+    assert shown["name"] == str(BASE_DIR / "db.sqlite3")
+    assert shown["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert shown["eager"] is True
+    assert shown["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert shown["realtime_base_url"] == "http://127.0.0.1:8765/v1"
+    assert shown["realtime_provider"] == "local"
+    assert shown["debug"] is False
+    assert shown["verification"] == "optional"
+
+
+def test_production_environment_switches_every_service_on():
+    shown = _settings(
+        {
+            "DATABASE_URL": "postgres://vocahire:pw@db.example.com:5432/vocahire",
+            "REDIS_URL": "redis://cache.example.com:6379/0",
+            "CELERY_BROKER_URL": "redis://cache.example.com:6379/1",
+            "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.com:587",
+            "OPENAI_API_KEY": "sk-test-not-real",
+            "ACCOUNT_EMAIL_VERIFICATION": "mandatory",
+        }
+    )
+    assert shown["engine"] == "django.db.backends.postgresql"
+    assert shown["conn_max_age"] > 0 and shown["conn_health_checks"] is True
+    assert shown["cache"] == "django_redis.cache.RedisCache"
+    assert shown["eager"] is False
+    assert shown["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert shown["realtime_base_url"] == "https://api.openai.com/v1"
+    assert shown["realtime_provider"] == "openai"
+    assert shown["verification"] == "mandatory"
+
+
+def test_check_deploy_is_clean_with_production_env():
+    env = {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "vocahire.example.com",
+        "CSRF_TRUSTED_ORIGINS": "https://vocahire.example.com",
+        "SECURE_SSL_REDIRECT": "1",
+        "DATABASE_URL": "postgres://vocahire:pw@db.example.com:5432/vocahire",
+        "REDIS_URL": "redis://cache.example.com:6379/0",
+        "CELERY_BROKER_URL": "redis://cache.example.com:6379/1",
+        "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.com:587",
+    }
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_catches_the_development_secret_key():
+    env = {"DEBUG": "0", "ALLOWED_HOSTS": "vocahire.example.com", "SECURE_SSL_REDIRECT": "1"}
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
