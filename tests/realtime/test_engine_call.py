@@ -17,18 +17,33 @@ import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError
 
+from interviews.instructions import case_instructions, job_instructions
 from realtime.engine import engine_run
 
 KEY = "sk-engine-test-key"
-JOB_INSTRUCTIONS = (
-    "You are an experienced hiring manager conducting a live, spoken job interview with a "
-    'candidate who is practising for the role of "Data analyst".\n'
-    "RULES:\n- Ask 3 main questions, one at a time."
+# Built by the real instructions builder, so a change to its labels breaks these tests.
+JOB_INSTRUCTIONS = job_instructions(
+    job_title="Data analyst",
+    job_description="SQL and dashboards.",
+    resume_text="",
+    time_limit_minutes=20,
+    question_count=3,
 )
 CASE_QUESTION = "How many coffee cups are sold in Berlin each day? Walk me through your estimate."
-CASE_INSTRUCTIONS = (
-    "You are an expert case interview assistant.\n\nCASE CONTEXT:\nA coffee chain wants to grow.\n\n"
-    f"CURRENT QUESTION (2 of 4):\n{CASE_QUESTION}\n\nYOUR ROLE:\nProbe the estimate."
+CASE_INSTRUCTIONS = case_instructions(
+    case_snapshot={
+        "title": "Coffee chain growth",
+        "case_type": "market_sizing",
+        "lead_type": "interviewer_led",
+        "difficulty": "medium",
+        "industry": "Retail",
+        "prompt": "A coffee chain wants to grow in Germany.",
+        "questions": [
+            {"number": n, "kind": "estimate", "prompt": p, "evaluator_context": "Segments."}
+            for n, p in enumerate(["Structure it.", CASE_QUESTION, "Price?", "Recommend."], 1)
+        ],
+    },
+    question_number=2,
 )
 WAIT = 8.0  # seconds for any single expected event; a healthy loopback call needs well under 1
 
@@ -296,23 +311,30 @@ def test_a_beeping_microphone_does_not_advance_the_interview(engine):
 
     minted = mint(engine, JOB_INSTRUCTIONS, turn_detection={"type": "server_vad"})
 
-    async def conversation() -> tuple[list[str], float]:
+    async def conversation() -> tuple[list[str], float, str]:
         candidate = Candidate(BeepingMicrophone(silence_before=0, speech=0.04))
         try:
             response = await candidate.connect(engine.base_url, minted["value"])
             assert response.status_code == 201
+            interviewer = engine.engine.calls[
+                response.headers["Location"].rsplit("/", 1)[1]
+            ].interviewer
             await interviewer_turn(candidate)
-            await asyncio.sleep(1.2)  # real audio has to flow for the detector to see it
+            # Wait for 1.5 s of microphone audio to reach the engine (real media flows in real time).
+            for _ in range(200):
+                if interviewer.audio_ms >= 1500:
+                    break
+                await asyncio.sleep(0.05)
             while not candidate.events.empty():
                 candidate.seen.append(candidate.events.get_nowait())
-            call_id = response.headers["Location"].rsplit("/", 1)[1]
-            return candidate.seen_types(), engine.engine.calls[call_id].interviewer.audio_ms
+            return candidate.seen_types(), interviewer.audio_ms, interviewer.speech_item_id
         finally:
             await candidate.close()
 
-    types, heard_ms = asyncio.run(conversation())
+    types, heard_ms, speech_item_id = asyncio.run(conversation())
 
-    assert heard_ms >= 1000  # the engine did receive the beeps
+    assert heard_ms >= 1500  # the engine did receive three beeps
+    assert speech_item_id == ""  # and never detected speech (events may still be in flight)
     assert "input_audio_buffer.speech_started" not in types
     assert types.count("response.created") == 1
 
