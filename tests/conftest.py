@@ -28,6 +28,12 @@ def _eager_celery_and_clean_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Personas are created in most tests; the production hasher costs ~0.5 s of CPU per user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def postgres_only(db):
     if connection.vendor != "postgresql":
