@@ -50,7 +50,7 @@ class CreditChangeForm(forms.Form):
         return amount
 
 
-@admin.action(description="Grant or adjust credits")
+@admin.action(description="Grant or adjust credits", permissions=["change"])
 def credits_change_action(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[CreditAccount]
 ) -> HttpResponse | None:
@@ -102,8 +102,9 @@ class CreditAccountAdmin(ReadOnlyAdmin):
     actions = [credits_change_action]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Actions need "change" on the list; the form stays read-only (balance moves via the ledger).
-        return obj is None and request.user.is_staff
+        # The action needs "change" on the list; one account's form stays read-only (balances move
+        # only through the ledger).
+        return obj is None and admin.ModelAdmin.has_change_permission(self, request)
 
 
 @admin.register(LedgerEntry)
