@@ -18,9 +18,6 @@ GREETING_DELAY = 0.15  # lets a session.update sent right after open shape the g
 DELTA_PAUSE = 0.015
 
 
-# --- One call's conversation on the oai-events channel ----------------------------------------
-
-
 def transcript_deltas(text: str, words_per_delta: int = 3) -> list[str]:
     words = re.findall(r"\S+\s*", text)
     return ["".join(words[i : i + words_per_delta]) for i in range(0, len(words), words_per_delta)]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# --- The interviewer's script, read from the instructions ------------------------------------
-
 CASE_QUESTION = re.compile(r"CURRENT QUESTION\s*\(\s*(\d+)\s+of\s+(\d+)\s*\)\s*:?[ \t]*", re.I)
 HEADING = re.compile(r"^[A-Z][A-Z /&'-]{3,}(?:\(.*\))?\s*:")
 JOB_TITLE_PATTERNS = (
