@@ -77,6 +77,18 @@ class Engine:
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.load(response)
 
+    def hangup(self, call_id: str) -> None:
+        """Hang a call up from the server side, as the time-limit task does."""
+        from django.conf import settings
+
+        request = urllib.request.Request(
+            f"{self.base_url}/realtime/calls/{call_id}/hangup",
+            headers={"Authorization": f"Bearer {settings.OPENAI_API_KEY}"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+
 
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:

@@ -74,6 +74,12 @@ def test_job_interview_from_sign_in_to_the_interview_page(page: Page, live_serve
     expect_state(page, "active")
     expect(page.locator(INTERVIEWER_TURNS).first).to_contain_text("Data Analyst")
     assert balance(user) == 2
+    expect(page.locator('[data-role="timer"]')).to_have_text(re.compile(r"^(29|30):[0-5]\d$"))
+    page.click('[data-action="mute"]')
+    expect(page.locator('[data-action="mute"]')).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("() => window.vocahireRoom.mic.getAudioTracks()[0].enabled") is False
+    page.click('[data-action="mute"]')
+    assert page.evaluate("() => window.vocahireRoom.mic.getAudioTracks()[0].enabled") is True
 
     page.fill('[data-role="typed-answer"]', "I cleaned a messy sales dataset and found the leak.")
     page.click('[data-action="send-text"]')
@@ -135,6 +141,11 @@ def test_case_interview_through_two_questions(page: Page, live_server, db):
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"/interviews/[0-9a-f-]+/room/$"))
     interview = Interview.objects.get(pk=page.url.rstrip("/").split("/")[-2])
+    expect(page.locator('[data-role="mic-check"]')).to_contain_text("headphones")
+    page.click('[data-action="mic-check"]')
+    # Chromium's fake microphone beeps: the level meter must move before anything is started.
+    page.wait_for_function("() => document.querySelector('[data-role=mic-level]').value > 0")
+    assert interview.status == Interview.Status.DRAFT
 
     page.click('[data-action="start"]')
     expect_state(page, "active")
@@ -219,3 +230,46 @@ def test_failed_webrtc_connect_is_retried_for_free(page: Page, live_server, room
     assert RealtimeSession.objects.filter(interview=interview, outcome="minted").count() == 2
     interview.refresh_from_db()
     assert interview.credits_charged == 1 and interview.credits_refunded == 0
+
+
+def test_denied_microphone_says_how_to_fix_it_and_charges_nothing(page: Page, live_server, db):
+    # The fake-UI flag grants the microphone; this page answers the prompt with a refusal instead.
+    page.add_init_script(
+        "navigator.mediaDevices.getUserMedia = () =>"
+        " Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));"
+    )
+    user = make_user("shy@example.com", credits=3)
+    sign_in(page, live_server.url, user.email)
+    interview = new_job_interview(page, live_server.url, "Radio host")
+
+    page.click('[data-action="start"]')
+    expect_state(page, "error")
+    expect(page.locator(ROOM)).to_have_attribute("data-error", "mic_denied")
+    expect(page.locator('[data-role="error"]')).to_contain_text("Allow microphone access")
+    expect(page.locator('[data-role="error-reference"]')).to_have_text(re.compile(r"^[0-9a-f]{8}-"))
+    assert balance(user) == 3
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.DRAFT
+    assert StageTiming.objects.filter(
+        interview=interview, stage="error", error="mic_denied"
+    ).exists()
+
+
+def test_call_hung_up_upstream_offers_a_free_reconnect(page: Page, live_server, room_env, db):
+    user = make_user("dropped@example.com", credits=3)
+    sign_in(page, live_server.url, user.email)
+    interview = new_job_interview(page, live_server.url, "Chef")
+    page.click('[data-action="start"]')
+    expect_state(page, "active")
+    page.wait_for_function("() => window.vocahireRoom.pending === 0")
+    interview.refresh_from_db()
+    assert interview.call_id.startswith("rtc_")
+
+    room_env.hangup(interview.call_id)
+    expect_state(page, "error")
+    expect(page.locator(ROOM)).to_have_attribute("data-error", "session_expired")
+    page.click('[data-action="retry"]')
+    expect_state(page, "active")
+    assert balance(user) == 2
+    interview.refresh_from_db()
+    assert interview.credits_charged == 1
