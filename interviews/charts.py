@@ -43,8 +43,8 @@ def bar_chart_svg(
             format_html(
                 '<text x="0" y="{}" class="chart-label">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="#eaeef2"/>'
-                '<rect x="{}" y="{}" width="{:.1f}" height="{}" rx="3" fill="{}"/>'
-                '<text x="{:.1f}" y="{}" class="chart-value">{}</text>',
+                '<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="{}"/>'
+                '<text x="{}" y="{}" class="chart-value">{}</text>',
                 y + BAR_HEIGHT - 6,
                 label,
                 LABEL_WIDTH,
@@ -53,10 +53,10 @@ def bar_chart_svg(
                 BAR_HEIGHT,
                 LABEL_WIDTH,
                 y,
-                width,
+                f"{width:.1f}",
                 BAR_HEIGHT,
                 fill,
-                LABEL_WIDTH + width + 6,
+                f"{LABEL_WIDTH + width + 6:.1f}",
                 y + BAR_HEIGHT - 6,
                 text,
             )
@@ -86,8 +86,8 @@ def line_chart_svg(
         x = pad_left + i * step
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{}" class="chart-tick" text-anchor="middle">{}</text>',
-                x,
+                '<text x="{}" y="{}" class="chart-tick" text-anchor="middle">{}</text>',
+                f"{x:.1f}",
                 height - pad_bottom + 16,
                 label,
             )

@@ -11,16 +11,19 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 import jsonschema
 from celery import current_task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
-from interviews.models import Feedback, Interview, TranscriptTurn
+from interviews.models import Feedback, Interview, ReportShare, TranscriptTurn
 
 logger = logging.getLogger(__name__)
 
@@ -602,3 +605,129 @@ def report_build(*, interview: Interview, feedback: Feedback | None) -> dict:
             for q in analytics.get("questions", [])
         ],
     }
+
+
+# --- Shareable read-only links ------------------------------------------------------------------
+
+SHARE_DAYS = 14
+SHARE_ACTIVE_MAX = 5
+
+
+class ReportShareError(Exception):
+    """Sharing was refused; the message says why in words a person can act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def report_share_create(*, interview: Interview, actor: object) -> ReportShare:
+    """A new unguessable link to the report, valid for SHARE_DAYS; only the owner may share."""
+    if interview.owner_id != getattr(actor, "pk", None):
+        raise ReportShareError("Only the person who took the interview can share its report.")
+    if interview.feedback_status not in (
+        Interview.FeedbackStatus.READY,
+        Interview.FeedbackStatus.FAILED,
+    ):
+        raise ReportShareError("There is no report to share yet.")
+    if report_shares_active(interview=interview).count() >= SHARE_ACTIVE_MAX:
+        raise ReportShareError(f"You already have {SHARE_ACTIVE_MAX} live links: revoke one first.")
+    now = timezone.now()
+    return ReportShare.objects.create(
+        interview=interview,
+        token=secrets.token_urlsafe(32),
+        created_at=now,
+        expires_at=now + timedelta(days=SHARE_DAYS),
+    )
+
+
+def report_share_revoke(*, interview: Interview, actor: object, share_id: int) -> None:
+    """Revoke one of the owner's links at once; revoking twice is harmless."""
+    if interview.owner_id != getattr(actor, "pk", None):
+        raise ReportShareError("Only the person who took the interview can revoke its links.")
+    ReportShare.objects.filter(pk=share_id, interview=interview, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def report_shares_active(*, interview: Interview) -> QuerySet[ReportShare]:
+    """The interview's links that still open the report."""
+    return ReportShare.objects.filter(
+        interview=interview, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
+
+
+def report_share_lookup(*, token: str) -> ReportShare | None:
+    """The valid share for a token, with its interview and feedback; None if revoked or expired."""
+    return (
+        ReportShare.objects.select_related("interview", "interview__feedback")
+        .filter(token=token, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+# --- Progress across interviews ---------------------------------------------------------------------
+
+PROGRESS_ROWS = 30
+WEAKEST_WINDOW = 5
+
+
+def _progress_row(interview: Interview) -> dict:
+    feedback = getattr(interview, "feedback", None)
+    overall = (feedback.analytics.get("overall") if feedback else None) or {}
+    assessment = feedback.assessment if feedback else {}
+    weakest = assessment.get("weakest_dimension")
+    return {
+        "interview": interview,
+        "overall_score": assessment.get("overall_score"),
+        "weakest_label": dimensions_for(interview.kind)[weakest][0] if weakest else "",
+        "dimensions": {k: v["score"] for k, v in assessment.get("dimensions", {}).items()},
+        "words_per_minute": overall.get("words_per_minute"),
+        "fillers_per_minute": overall.get("fillers_per_minute"),
+        "talk_share": overall.get("talk_share"),
+        "coverage_share": overall.get("coverage_share"),
+    }
+
+
+def _weakest_recent(rows: Sequence[dict], kind: str) -> dict | None:
+    """Over the last WEAKEST_WINDOW assessed interviews of a kind: the lowest mean dimension."""
+    recent = [r for r in rows if r["interview"].kind == kind and r["dimensions"]][-WEAKEST_WINDOW:]
+    if not recent:
+        return None
+    dimensions = dimensions_for(kind)
+    means = {
+        key: sum(r["dimensions"][key] for r in recent) / len(recent)
+        for key in dimensions  # rubric order breaks ties, as in a single report
+    }
+    key = min(means, key=lambda k: means[k])
+    return {
+        "kind": kind,
+        "label": dimensions[key][0],
+        "mean": round(means[key], 1),
+        "interviews": len(recent),
+        "anchor_5": dimensions[key][1][5],
+    }
+
+
+def progress_build(*, interviews: Sequence[Interview]) -> dict:
+    """Scores and measured delivery over time (oldest first) and the recent limiting factor."""
+    rows = [_progress_row(i) for i in sorted(interviews, key=lambda i: i.created_at)]
+    weakest = [_weakest_recent(rows, kind) for kind in (Interview.Kind.CASE, Interview.Kind.JOB)]
+    return {
+        "rows": rows,
+        "weakest": [w for w in weakest if w],
+        "has_scores": any(r["overall_score"] is not None for r in rows),
+    }
+
+
+def progress_interviews(*, owner: object) -> list[Interview]:
+    """The owner's reported interviews (newest PROGRESS_ROWS) with their feedback, one query."""
+    return list(
+        Interview.objects.filter(
+            owner=owner,
+            feedback_status__in=[Interview.FeedbackStatus.READY, Interview.FeedbackStatus.FAILED],
+        )
+        .select_related("feedback")
+        .defer("instructions_snapshot", "resume_text", "job_description")
+        .order_by("-created_at")[:PROGRESS_ROWS]
+    )

@@ -1,0 +1,126 @@
+"""Pages around the report: progress over time, practise again, and shareable read-only links."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from interviews import charts, feedback, services
+from interviews.models import Interview
+
+
+def _interview_for_page(request: HttpRequest, interview_id: object) -> Interview:
+    try:
+        return services.interview_for_actor(interview_id=interview_id, actor=request.user)
+    except services.InterviewNotFound as exc:
+        raise Http404(exc.message) from exc
+    except services.InterviewForbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+
+
+def _report_url(interview: Interview, anchor: str = "report") -> str:
+    return reverse("interview-detail", kwargs={"interview_id": interview.pk}) + f"#{anchor}"
+
+
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    data = feedback.progress_build(interviews=feedback.progress_interviews(owner=request.user))
+    return render(request, "interviews/progress.html", data | {"charts": _progress_charts(data)})
+
+
+def _progress_charts(data: dict) -> dict:
+    rows = data["rows"]
+    labels = [row["interview"].created_at.strftime("%d %b") for row in rows]
+    built = {
+        "pace": charts.line_chart_svg(
+            title="Words per minute over time (measured)",
+            labels=labels,
+            series=[("Words per minute", [r["words_per_minute"] for r in rows])],
+        ),
+        "fillers": charts.line_chart_svg(
+            title="Filler words per minute over time (measured)",
+            labels=labels,
+            series=[("Fillers per minute", [r["fillers_per_minute"] for r in rows])],
+        ),
+    }
+    if data["has_scores"]:
+        built["scores"] = charts.line_chart_svg(
+            title="Average score over time, 1 to 5",
+            labels=labels,
+            series=[("Average score", [r["overall_score"] for r in rows])],
+            y_max=5,
+        )
+    return built if rows else {}
+
+
+@login_required
+@require_POST
+def practise_again(request: HttpRequest, interview_id: object) -> HttpResponse:
+    """A new draft of the same case or job, straight into its room."""
+    interview = _interview_for_page(request, interview_id)
+    try:
+        again = services.interview_create(
+            owner=request.user,
+            kind=interview.kind,
+            job_title=interview.job_title,
+            job_description=interview.job_description,
+            use_resume=interview.use_resume,
+            case=interview.case,
+        )
+    except services.InterviewError as exc:
+        messages.error(request, exc.message)
+        return redirect(_report_url(interview))
+    return redirect("interview-room", interview_id=again.pk)
+
+
+@login_required
+@require_POST
+def share_create(request: HttpRequest, interview_id: object) -> HttpResponse:
+    interview = _interview_for_page(request, interview_id)
+    try:
+        feedback.report_share_create(interview=interview, actor=request.user)
+    except feedback.ReportShareError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Share link created. It works for {feedback.SHARE_DAYS} days or until revoked.",
+        )
+    return redirect(_report_url(interview, "share"))
+
+
+@login_required
+@require_POST
+def share_revoke(request: HttpRequest, interview_id: object, share_id: int) -> HttpResponse:
+    interview = _interview_for_page(request, interview_id)
+    try:
+        feedback.report_share_revoke(interview=interview, actor=request.user, share_id=share_id)
+    except feedback.ReportShareError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Link revoked: it no longer opens the report.")
+    return redirect(_report_url(interview, "share"))
+
+
+def shared_report(request: HttpRequest, token: str) -> HttpResponse:
+    """The read-only report behind a share link; revoked, expired or unknown links are 404."""
+    share = feedback.report_share_lookup(token=token)
+    if share is None:
+        raise Http404("This link is not valid: it may have expired or been revoked.")
+    interview = share.interview
+    try:
+        report_feedback = interview.feedback
+    except ObjectDoesNotExist:
+        report_feedback = None
+    context = {"interview": interview, "feedback": report_feedback, "shared": True, "share": share}
+    response = render(request, "interviews/shared_report.html", context)
+    # The token is the credential: keep it out of Referer headers and search engines.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response

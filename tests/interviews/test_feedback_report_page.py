@@ -1,0 +1,110 @@
+"""The report on the interview page: pending, not enough, measured-only and AI states."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from interviews.feedback import feedback_generate
+from interviews.models import Feedback, Interview
+from tests.conftest import PASSWORD
+from tests.interviews.feedback_factories import finished_case_interview
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "openai"
+
+
+def _page(client, interview: Interview):
+    return client.get(f"/interviews/{interview.pk}/")
+
+
+def _login(client, user) -> None:
+    assert client.login(email=user.email, password=PASSWORD)
+
+
+def _ai_feedback(interview: Interview) -> None:
+    """Store the recorded model answer as the assessment, as feedback_generate would."""
+    from interviews import feedback
+
+    body = json.loads((DATA / "responses_case_feedback.json").read_text())
+    answer = json.loads(body["output"][1]["content"][0]["text"])
+    Feedback.objects.filter(interview=interview).update(
+        assessment=feedback.assessment_summarise(kind="case", assessment=answer),
+        source="ai+analytics",
+    )
+
+
+def test_pending_report_refreshes_itself(client, candidate):
+    interview = finished_case_interview(candidate)
+    _login(client, candidate)
+
+    html = _page(client, interview).content.decode()
+
+    assert 'data-feedback-status="pending"' in html
+    assert '<meta http-equiv="refresh" content="5">' in html
+    assert "Writing your report" in html
+
+
+def test_measured_report_shows_the_analytics_and_no_scores(
+    client, candidate, django_assert_num_queries
+):
+    interview = finished_case_interview(candidate)
+    feedback_generate(interview_id=interview.pk)
+    _login(client, candidate)
+    _page(client, interview)  # warms the cached billing snapshot in the navigation
+
+    # session, user, interview, transcript turns, feedback, live share links
+    with django_assert_num_queries(6):
+        response = _page(client, interview)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-role="analytics"' in html
+    assert '<span class="badge">measured</span>' in html
+    assert '<dd data-metric="words_per_minute">56.4</dd>' in html
+    assert '<dd data-metric="fillers_per_minute">4.8</dd>' in html
+    assert '<dd data-metric="talk_share">88%</dd>' in html
+    assert '<dd data-metric="coverage">88%</dd>' in html  # 14 of 16 key terms
+    assert 'data-role="analytics-only"' in html
+    assert "Limiting factor" not in html  # no scores without an assessment
+    assert "What a strong answer contains:</strong> Split profit into revenue" in html
+    assert '<svg class="chart" role="img"' in html
+    assert "Print / Save as PDF" in html
+
+
+def test_ai_report_names_the_limiting_factor(client, candidate):
+    interview = finished_case_interview(candidate)
+    feedback_generate(interview_id=interview.pk)
+    _ai_feedback(interview)
+    _login(client, candidate)
+
+    html = _page(client, interview).content.decode()
+
+    assert "Limiting factor: Synthesis" in html
+    assert "3.33" in html
+    assert "You missed:</strong> segment costs by customer or channel" in html
+    assert "Score per dimension, 1 to 5" in html  # the dimension bars chart
+
+
+def test_not_enough_is_explained_not_scored(client, candidate):
+    interview = finished_case_interview(
+        candidate, turns=[(1, "candidate", "Hi.", 0, 500, "speech")]
+    )
+    feedback_generate(interview_id=interview.pk)
+    _login(client, candidate)
+
+    html = _page(client, interview).content.decode()
+
+    assert 'data-role="not-enough"' in html
+    assert "Not enough to assess" in html
+    assert 'data-role="analytics"' not in html
+
+
+def test_another_candidate_cannot_see_the_report_page(client, candidate, other_candidate):
+    interview = finished_case_interview(candidate)
+    feedback_generate(interview_id=interview.pk)
+    _login(client, other_candidate)
+
+    response = _page(client, interview)
+
+    assert response.status_code == 403
+    assert b"Split profit" not in response.content
