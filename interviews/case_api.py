@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -37,6 +38,11 @@ class CaseOutput(serializers.ModelSerializer):
         fields = CASE_FIELDS
 
 
+class CaseDetailOutput(CaseOutput):
+    class Meta(CaseOutput.Meta):
+        fields = [*CASE_FIELDS, "prompt"]
+
+
 class CaseListApi(APIView):
     """The public case library, filterable like the /cases/ page."""
 
@@ -48,6 +54,11 @@ class CaseListApi(APIView):
         difficulty = serializers.ChoiceField(choices=Case.Difficulty.choices, required=False)
         industry = serializers.CharField(required=False, max_length=100)
 
+    @extend_schema(
+        operation_id="cases_list",
+        parameters=[InputSerializer],
+        responses=CaseOutput(many=True),
+    )
     def get(self, request: Request) -> Response:
         filters = self.InputSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -61,12 +72,9 @@ class CaseDetailApi(APIView):
 
     permission_classes = [AllowAny]
 
-    class OutputSerializer(CaseOutput):
-        class Meta(CaseOutput.Meta):
-            fields = [*CASE_FIELDS, "prompt"]
-
+    @extend_schema(operation_id="cases_detail", responses=CaseDetailOutput)
     def get(self, request: Request, case_id: int) -> Response:
         case = cases_published().filter(pk=case_id).first()
         if case is None:
             raise ApiError("There is no published case with this id.", "case_not_found", 404)
-        return Response(self.OutputSerializer(case).data)
+        return Response(CaseDetailOutput(case).data)
