@@ -700,7 +700,8 @@
   }
 
   function nextQuestion() {
-    if (room.state !== "active") return;
+    // From the error state this is the Retry of a completion that did not reach the server.
+    if (room.state !== "active" && !(room.state === "error" && room.retry === nextQuestion)) return;
     var number = room.question;
     enable("next-question", false);
     room.retry = nextQuestion;
