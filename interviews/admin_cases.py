@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from interviews.case_library import case_snapshot, cases_publish
+from interviews.case_library import (
+    case_fingerprint,
+    case_snapshot,
+    case_version_bump,
+    cases_publish,
+)
 from interviews.instructions import case_instructions
 from interviews.models import Case, CaseQuestion
 
@@ -48,6 +55,19 @@ class CaseAdmin(admin.ModelAdmin):
     ]
     inlines = [CaseQuestionInline]
     actions = ["publish", "unpublish"]
+
+    def save_model(self, request: HttpRequest, case: Case, form: Any, change: bool) -> None:
+        # The questions are saved after the case, so the comparison waits for save_related;
+        # the request carries the "before" picture between the two calls.
+        request.case_before = case_fingerprint(case_id=case.pk) if change else None
+        super().save_model(request, case, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "case_before", None)
+        case_id = form.instance.pk
+        if before is not None and case_fingerprint(case_id=case_id) != before:
+            case_version_bump(case_id=case_id)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
         return super().get_queryset(request).annotate(question_total=Count("questions"))

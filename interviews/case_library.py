@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from interviews.models import Case, CaseQuestion
 
@@ -245,6 +245,17 @@ def cases_publish(*, case_ids: list[int], published: bool) -> int:
         .exclude(published=published)
         .update(published=published)
     )
+
+
+def case_fingerprint(*, case_id: int) -> tuple:
+    """The content that makes a case version (fields and questions, not `published`)."""
+    case = Case.objects.prefetch_related("questions").get(pk=case_id)
+    return _case_content(_case_entry(case))
+
+
+def case_version_bump(*, case_id: int) -> None:
+    """Record that a case's content changed (staff edits), as a re-import would."""
+    Case.objects.filter(pk=case_id).update(version=F("version") + 1)
 
 
 # --- Import and export ----------------------------------------------------------------------------

@@ -58,3 +58,59 @@ def test_publish_and_unpublish_actions(admin_client) -> None:
     response = admin_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
     assert response.status_code == 302
     assert list(Case.objects.published().values_list("slug", flat=True)) == ["live"]
+
+
+def _change_form(case: Case, **overrides: object) -> dict:
+    questions = list(case.questions.all())
+    data = {
+        "title": case.title,
+        "slug": case.slug,
+        "published": "on" if case.published else "",
+        "summary": case.summary,
+        "prompt": case.prompt,
+        "case_type": case.case_type,
+        "lead_type": case.lead_type,
+        "difficulty": case.difficulty,
+        "industry": case.industry,
+        "estimated_minutes": case.estimated_minutes,
+        "questions-TOTAL_FORMS": len(questions),
+        "questions-INITIAL_FORMS": len(questions),
+        "questions-MIN_NUM_FORMS": 0,
+        "questions-MAX_NUM_FORMS": 1000,
+    }
+    for index, question in enumerate(questions):
+        prefix = f"questions-{index}-"
+        data.update(
+            {
+                f"{prefix}id": question.pk,
+                f"{prefix}case": case.pk,
+                f"{prefix}number": question.number,
+                f"{prefix}kind": question.kind,
+                f"{prefix}prompt": question.prompt,
+                f"{prefix}evaluator_context": question.evaluator_context,
+            }
+        )
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value != ""}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "version"),
+    [
+        ({}, 1),
+        ({"published": ""}, 1),
+        ({"summary": "A sharper summary."}, 2),
+        ({"questions-1-evaluator_context": "A better rubric."}, 2),
+    ],
+)
+def test_saving_in_admin_bumps_the_version_only_when_content_changed(
+    admin_client, overrides: dict, version: int
+) -> None:
+    case = make_case("bakery", questions=2)
+    url = f"/admin/interviews/case/{case.pk}/change/"
+
+    response = admin_client.post(url, _change_form(case, **overrides))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case.refresh_from_db()
+    assert case.version == version
