@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,7 +16,7 @@ logger = logging.getLogger(__name__)
 def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "landing.html")
+    return render(request, "landing.html", {"free_credits": settings.SIGNUP_FREE_CREDITS})
 
 
 def _database_ok() -> bool:
