@@ -159,7 +159,7 @@ class InterviewEndApi(APIView):
 class StageEventInput(serializers.Serializer):
     attempt = serializers.RegexField(_CLIENT_ID, max_length=40)
     question_number = serializers.IntegerField(min_value=1, default=1)
-    stage = serializers.RegexField(r"^[a-z_]+$", max_length=30)
+    stage = serializers.RegexField(r"^[a-z][a-z0-9_]*$", max_length=30)
     elapsed_ms = serializers.IntegerField(min_value=0, max_value=_MS_MAX)
     error = serializers.RegexField(r"^[a-z_]*$", max_length=40, required=False, allow_blank=True)
 
