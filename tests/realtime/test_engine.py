@@ -236,13 +236,13 @@ def test_cors_exposes_location_on_answers_and_errors(http):
 
 def test_refuse_mode_answers_503_in_openai_shape_and_can_be_switched_at_run_time(http):
     hook = http.base_url.join("/_engine/config")
-    assert httpx.post(hook, json={"refuse": True}).status_code == 200
-    config = httpx.get(hook).json()
+    assert http.post(hook, json={"refuse": True}).status_code == 200
+    config = http.get(hook).json()
     assert config["refuse"] is True
 
     assert_openai_error(mint(http), 503, type="server_error")
 
-    httpx.post(hook, json={"refuse": False})
+    http.post(hook, json={"refuse": False})
     assert mint(http).status_code == 200
 
 
@@ -269,9 +269,9 @@ def test_config_hook_rejects_unknown_or_mistyped_settings(http):
     url = http.base_url.join("/_engine/config")
 
     for bad in ({"api_key": "x"}, {"refuse": "yes"}, {"failure_rate": 2}, {"latency_ms": -1}):
-        assert httpx.post(url, json=bad).status_code == 400, bad
+        assert http.post(url, json=bad).status_code == 400, bad
 
-    assert httpx.get(url).json() == {
+    assert http.get(url).json() == {
         "latency_ms": 0,
         "failure_rate": 0,
         "refuse": False,

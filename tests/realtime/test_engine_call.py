@@ -48,11 +48,15 @@ CASE_INSTRUCTIONS = case_instructions(
 WAIT = 8.0  # seconds for any single expected event; a healthy loopback call needs well under 1
 
 
+HTTP = httpx.Client(timeout=10)  # one client: building an SSL context per request is slow
+
+
 @pytest.fixture(scope="module")
 def engine():
     running = engine_run(port=0, api_key=KEY)
     yield running
     running.stop()
+    HTTP.close()
 
 
 def mint(engine, instructions: str, **audio_input) -> dict:
@@ -62,7 +66,7 @@ def mint(engine, instructions: str, **audio_input) -> dict:
         "instructions": instructions,
         "audio": {"input": audio_input, "output": {"voice": "marin"}},
     }
-    response = httpx.post(
+    response = HTTP.post(
         f"{engine.base_url}/realtime/client_secrets",
         json={"expires_after": {"anchor": "created_at", "seconds": 600}, "session": session},
         headers={"Authorization": f"Bearer {KEY}"},
@@ -84,12 +88,12 @@ class Candidate:
 
     async def connect(self, base_url: str, secret: str) -> httpx.Response:
         await self.pc.setLocalDescription(await self.pc.createOffer())
-        async with httpx.AsyncClient(timeout=10) as http:
-            response = await http.post(
-                f"{base_url}/realtime/calls",
-                content=self.pc.localDescription.sdp,
-                headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/sdp"},
-            )
+        response = await asyncio.to_thread(
+            HTTP.post,
+            f"{base_url}/realtime/calls",
+            content=self.pc.localDescription.sdp,
+            headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/sdp"},
+        )
         if response.status_code == 201:
             await self.pc.setRemoteDescription(RTCSessionDescription(response.text, "answer"))
         return response
@@ -168,7 +172,7 @@ async def interviewer_turn(candidate: Candidate) -> tuple[str, list[dict]]:
 
 
 def hangup(engine, call_id: str) -> httpx.Response:
-    return httpx.post(
+    return HTTP.post(
         f"{engine.base_url}/realtime/calls/{call_id}/hangup",
         headers={"Authorization": f"Bearer {KEY}"},
     )
@@ -372,13 +376,13 @@ def test_the_engine_ends_its_side_when_the_browser_closes_the_call(engine):
         response = await candidate.connect(engine.base_url, minted["value"])
         call = engine.engine.calls[response.headers["Location"].rsplit("/", 1)[1]]
         await candidate.next("session.created")
-        live = httpx.get(health_url).json()["calls"]
+        live = HTTP.get(health_url).json()["calls"]
         await candidate.close()
         for _ in range(100):  # polls the engine's state for up to ~5 s; closing takes milliseconds
             if call.closed:
                 break
             await asyncio.sleep(0.05)
-        return live, httpx.get(health_url).json()["calls"]
+        return live, HTTP.get(health_url).json()["calls"]
 
     live_before, live_after = asyncio.run(call_then_close())
 
