@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from interviews.models import Case, Interview, TranscriptTurn
+from interviews.models import Case, CaseQuestion, Interview, TranscriptTurn
 
 CASE_SNAPSHOT = {
     "title": "Widget profits",
@@ -77,6 +77,16 @@ def case_for_tests() -> Case:
             "published": True,
         },
     )
+    for q in CASE_SNAPSHOT["questions"]:
+        CaseQuestion.objects.get_or_create(
+            case=case,
+            number=q["number"],
+            defaults={
+                "kind": q["kind"],
+                "prompt": q["prompt"],
+                "evaluator_context": q["evaluator_context"],
+            },
+        )
     return case
 
 
