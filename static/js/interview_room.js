@@ -755,13 +755,17 @@
   on("next-question", nextQuestion);
   on("send-text", sendText);
   on("mute", function () { room.muted = !room.muted; applyMute(); });
-  on("mic-check", function () {
+  function micCheck() {
+    // Retry after a refused check repeats the check only: it must never start (charge) anything.
+    room.retry = micCheck;
     microphone().then(function () {
       var hint = role("mic-hint");
       if (hint) hint.textContent = "Speak: the bar should move. Use headphones so the interviewer does not hear itself.";
+      if (room.state === "error") setState("idle");
       renderControls();
     }, function (error) { fail(error); });
-  });
+  }
+  on("mic-check", micCheck);
   var form = role("typed-form") || (role("typed-answer") && role("typed-answer").form);
   if (form) form.addEventListener("submit", sendText);
   var typedBox = role("typed-answer");

@@ -156,6 +156,7 @@ def test_case_interview_through_two_questions(page: Page, live_server, db):
 
     page.click('[data-action="next-question"]')
     expect(page.locator('[data-role="question-progress"]')).to_have_text("Question 2 of 4")
+    expect(page.locator('[data-role="question-text"]')).to_contain_text("driver number 2")
     expect_state(page, "active")
     expect(page.locator(INTERVIEWER_TURNS).last).to_contain_text("driver number 2")
 
@@ -250,6 +251,9 @@ def test_denied_microphone_says_how_to_fix_it_and_charges_nothing(page: Page, li
     expect(page.locator(ROOM)).to_have_attribute("data-error", "mic_denied")
     expect(page.locator('[data-role="error"]')).to_contain_text("Allow microphone access")
     expect(page.locator('[data-role="error-reference"]')).to_have_text(re.compile(r"^[0-9a-f]{8}-"))
+    page.click('[data-action="retry"]')
+    expect_state(page, "error")
+    expect(page.locator(ROOM)).to_have_attribute("data-error", "mic_denied")
     assert balance(user) == 3
     interview.refresh_from_db()
     assert interview.status == Interview.Status.DRAFT
