@@ -479,8 +479,15 @@ def subscription_cancel(*, user_id: object) -> Subscription:
 # --- The cached billing snapshot -------------------------------------------------------------------
 
 
+GENERATION_TTL = 24 * 3600  # outlives any snapshot, so an expired generation cannot match one
+
+
 def _snapshot_key(user_id: object) -> str:
     return f"billing:snapshot:{user_id}"
+
+
+def _generation_key(user_id: object) -> str:
+    return f"billing:snapshot-generation:{user_id}"
 
 
 def _snapshot_subscription(user_id: object) -> tuple[Subscription | None, Subscription | None]:
@@ -508,13 +515,23 @@ def _snapshot_build(user_id: object) -> dict:
     }
 
 
+def _snapshot_fresh(cached: dict | None, generation: int) -> bool:
+    if cached is None or cached.get("generation") != generation:
+        return False
+    until = cached["premium_until"]
+    return not (until and until <= timezone.now().timestamp())
+
+
 def billing_snapshot(*, user_id: object) -> dict:
     """Credits, premium and subscription for display, from the cache (rebuilt on a miss)."""
-    key = _snapshot_key(user_id)
-    cached = cache.get(key)
-    until = cached and cached["premium_until"]
-    if cached is None or (until and until <= timezone.now().timestamp()):
-        cached = _snapshot_build(user_id)
+    key, generation_key = _snapshot_key(user_id), _generation_key(user_id)
+    found = cache.get_many([key, generation_key])
+    generation = found.get(generation_key, 0)
+    cached = found.get(key)
+    if not _snapshot_fresh(cached, generation):
+        # Read the generation before the database: a write that commits while we build bumps
+        # it, so the snapshot we store is already stale to the next reader instead of for a TTL.
+        cached = {**_snapshot_build(user_id), "generation": generation}
         cache.set(key, cached, settings.BILLING_SNAPSHOT_TTL)
     return {name: cached[name] for name in ("credits", "premium", "subscription")}
 
@@ -525,4 +542,9 @@ def _invalidate_on_commit(user_id: object) -> None:
 
 def billing_snapshot_invalidate(*, user_id: object) -> None:
     """Drop the cached billing snapshot; the next read rebuilds it from the database."""
+    generation_key = _generation_key(user_id)
+    try:
+        cache.incr(generation_key)
+    except ValueError:  # no generation yet
+        cache.set(generation_key, 1, GENERATION_TTL)
     cache.delete(_snapshot_key(user_id))

@@ -176,3 +176,13 @@ def test_stripe_mode_pages_are_not_labelled_test_mode(client, pack, stripe_mode)
 
     assert page.status_code == 200
     assert b"Test mode" not in page.content and b"Starter" in page.content
+
+
+def test_test_mode_checkout_is_gone_once_stripe_is_on(candidate_client, candidate, pack, settings):
+    start = _start(candidate_client, pack="starter")  # made while in test mode
+    settings.STRIPE_SECRET_KEY = "sk_test_vocahire_0123456789"
+
+    assert candidate_client.get(start["Location"]).status_code == 404
+    assert candidate_client.post(start["Location"], {"action": "pay"}).status_code == 404
+    assert credits_balance(user_id=candidate.pk) == 3
+    assert Payment.objects.get().status == "pending"

@@ -158,3 +158,19 @@ def test_pages_need_a_login(client, path):
     response = client.get(path)
 
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_write_during_a_rebuild_does_not_leave_a_stale_snapshot(candidate, monkeypatch):
+    real_balance = services.credits_balance
+
+    def balance_read_then_a_debit_commits(*, user_id):
+        value = real_balance(user_id=user_id)
+        services.credits_debit(user_id=user_id, amount=1, idempotency_key="mid", reference="r")
+        services.billing_snapshot_invalidate(user_id=user_id)  # what on_commit runs
+        return value
+
+    monkeypatch.setattr(services, "credits_balance", balance_read_then_a_debit_commits)
+    assert services.billing_snapshot(user_id=candidate.pk)["credits"] == 3  # built before the write
+    monkeypatch.setattr(services, "credits_balance", real_balance)
+
+    assert services.billing_snapshot(user_id=candidate.pk)["credits"] == 2
