@@ -1,0 +1,62 @@
+"""regenerate_feedback ID | --failed."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from interviews.feedback import feedback_generate
+from interviews.models import Feedback, Interview, TranscriptTurn
+from tests.interviews.feedback_factories import finished_case_interview
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("regenerate_feedback", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_failed_reports_are_written_again(candidate, other_candidate):
+    failed = finished_case_interview(candidate, feedback_status="failed")
+    ready = finished_case_interview(other_candidate)
+    feedback_generate(interview_id=ready.pk)
+    Feedback.objects.filter(interview=ready).update(analytics={"stale": True})
+
+    out = _run("--failed")
+
+    failed.refresh_from_db()
+    assert failed.feedback_status == "ready"
+    assert Feedback.objects.get(interview=failed).analytics["overall"]["words"] == 53
+    assert out.strip() == f"{failed.pk}: ready"
+    assert Feedback.objects.get(interview=ready).analytics == {"stale": True}  # untouched
+
+
+def test_one_ready_report_is_recomputed_from_the_transcript(candidate):
+    interview = finished_case_interview(candidate)
+    feedback_generate(interview_id=interview.pk)
+    TranscriptTurn.objects.filter(interview=interview, source="typed").delete()
+
+    _run(str(interview.pk))
+
+    assert Feedback.objects.get(interview=interview).analytics["overall"]["words"] == 47
+
+
+def test_an_unfinished_interview_is_refused(candidate):
+    interview = finished_case_interview(candidate, feedback_status="none")
+    Interview.objects.filter(pk=interview.pk).update(status="in_progress")
+
+    with pytest.raises(CommandError, match="not ended"):
+        _run(str(interview.pk))
+
+
+@pytest.mark.parametrize("args", [(), ("--failed", "00000000-0000-0000-0000-000000000000")])
+def test_needs_exactly_one_of_id_or_failed(db, args):
+    with pytest.raises(CommandError, match="either one interview id or --failed"):
+        _run(*args)
+
+
+def test_unknown_id_is_refused(db):
+    with pytest.raises(CommandError, match="no interview"):
+        _run("not-a-uuid")
