@@ -9,6 +9,7 @@ import fractions
 import json
 import math
 import re
+import shutil
 from array import array
 
 import av
@@ -18,7 +19,8 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError
 
 from interviews.instructions import case_instructions, job_instructions
-from realtime.engine import engine_run
+from realtime.engine import audio, engine_run
+from realtime.engine.audio import frame_level
 
 KEY = "sk-engine-test-key"
 # Built by the real instructions builder, so a change to its labels breaks these tests.
@@ -85,6 +87,8 @@ class Candidate:
         self.seen: list[dict] = []
         self.channel.on("message", lambda raw: self.events.put_nowait(json.loads(raw)))
         self.pc.addTrack(microphone or AudioStreamTrack())
+        self.speaker: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.pc.on("track", lambda track: self.speaker.done() or self.speaker.set_result(track))
 
     async def connect(self, base_url: str, secret: str) -> httpx.Response:
         await self.pc.setLocalDescription(await self.pc.createOffer())
@@ -388,3 +392,29 @@ def test_the_engine_ends_its_side_when_the_browser_closes_the_call(engine):
 
     assert live_before >= 1
     assert live_after == live_before - 1
+
+
+@pytest.mark.parametrize("espeak", [True, False], ids=["espeak-ng", "tone"])
+def test_the_interviewer_is_heard_on_the_audio_track(engine, monkeypatch, espeak):
+    if espeak and not shutil.which("espeak-ng"):
+        pytest.skip("espeak-ng is not installed; the tone case covers the audio path")
+    if not espeak:  # the engine runs in this process, so it sees the patched lookup
+        monkeypatch.setattr(audio.shutil, "which", lambda name: None)
+    minted = mint(engine, JOB_INSTRUCTIONS)
+
+    async def levels_until_loud() -> list[float]:
+        candidate = Candidate()
+        try:
+            assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            speaker = await asyncio.wait_for(candidate.speaker, WAIT)
+            levels: list[float] = []
+            while len(levels) < 250 and max(levels, default=0) < 0.02:  # at most 5 s of audio
+                levels.append(frame_level(await asyncio.wait_for(speaker.recv(), WAIT)))
+            return levels
+        finally:
+            await candidate.close()
+
+    levels = asyncio.run(levels_until_loud())
+
+    assert levels[0] < 0.005  # silence before the interviewer speaks
+    assert max(levels) >= 0.02  # then clearly audible speech (or the tone)
