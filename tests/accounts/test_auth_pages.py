@@ -93,6 +93,8 @@ def test_password_reset_by_email(client, candidate):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["candidate@example.com"]
+    assert mail.outbox[0].subject.startswith("[Vocahire] ")
+    assert "works once" in mail.outbox[0].body
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
     assert link, mail.outbox[0].body
     form_page = client.get(link.group(1), follow=True)
@@ -132,6 +134,7 @@ def test_optional_confirmation_still_sends_the_email(client, db):
     _signup(client)
     assert len(mail.outbox) == 1
     assert "/accounts/confirm-email/" in mail.outbox[0].body
+    assert "signed up for Vocahire" in mail.outbox[0].body
 
 
 def test_mandatory_confirmation_blocks_login_until_confirmed(client, db, mandatory_confirmation):
