@@ -39,3 +39,8 @@ format: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+# Minting benchmark: gunicorn (4 workers) on PostgreSQL + Redis against the local engine; prints
+# req/s and p50/p95/p99 at concurrency 1, 8, 32 and the server overhead. Needs both services.
+bench: install
+	$(BIN)/python bench/mint.py
