@@ -152,3 +152,11 @@ def test_mandatory_confirmation_blocks_login_until_confirmed(client, db, mandato
 
     assert _login(client, "new@example.com").status_code == 302
     assert _is_logged_in(client)
+
+
+@pytest.mark.parametrize("path", ["/accounts/email/", "/accounts/password/change/"])
+def test_account_management_pages_use_the_site_layout(client, candidate, path):
+    client.force_login(candidate)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert 'class="site-header"' in response.content.decode()
