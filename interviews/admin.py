@@ -71,3 +71,9 @@ class InterviewAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+# The report inline, share links and "regenerate" action (interviews/admin_feedback.py).
+from interviews.admin_feedback import feedback_admin_attach  # noqa: E402
+
+feedback_admin_attach(InterviewAdmin)
