@@ -10,7 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -143,6 +143,7 @@ class RealtimeHealthApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="RealtimeHealth")  # unique name in the schema
     class OutputSerializer(serializers.Serializer):
         provider = serializers.CharField()
         breaker = serializers.ChoiceField(choices=["closed", "open", "half_open"])
