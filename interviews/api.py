@@ -7,6 +7,13 @@ from functools import wraps
 from typing import Any
 
 from django.http.request import RawPostDataException
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -89,6 +96,7 @@ def _interview_for(request: Request, interview_id: object) -> Interview:
 
 
 class InterviewListCreateApi(APIView):
+    @extend_schema_serializer(component_name="InterviewCreateInput")
     class Input(serializers.Serializer):
         kind = serializers.ChoiceField(choices=Interview.Kind.choices)
         job_title = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -107,10 +115,14 @@ class InterviewListCreateApi(APIView):
                 )
             return data
 
+    @extend_schema(operation_id="interviews_list", responses=InterviewOutput(many=True))
     def get(self, request: Request) -> Response:
         interviews = Interview.objects.visible_to(request.user).select_related("case")
         return Response(InterviewOutput(interviews[:LIST_MAX_ROWS], many=True).data)
 
+    @extend_schema(
+        operation_id="interviews_create", request=Input, responses={201: InterviewOutput}
+    )
     @service_errors
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
@@ -124,12 +136,14 @@ class InterviewListCreateApi(APIView):
 
 
 class InterviewDetailApi(APIView):
+    @extend_schema(operation_id="interviews_detail", responses=InterviewOutput)
     @service_errors
     def get(self, request: Request, interview_id: object) -> Response:
         return _interview_response(_interview_for(request, interview_id))
 
 
 class InterviewStartApi(APIView):
+    @extend_schema(operation_id="interviews_start", request=None, responses=InterviewOutput)
     @service_errors
     def post(self, request: Request, interview_id: object) -> Response:
         interview = _interview_for(request, interview_id)
@@ -139,6 +153,9 @@ class InterviewStartApi(APIView):
 
 
 class InterviewQuestionCompleteApi(APIView):
+    @extend_schema(
+        operation_id="interviews_question_complete", request=None, responses=InterviewOutput
+    )
     @service_errors
     def post(self, request: Request, interview_id: object, question_number: int) -> Response:
         interview = services.interview_question_complete(
@@ -150,6 +167,7 @@ class InterviewQuestionCompleteApi(APIView):
 
 
 class InterviewEndApi(APIView):
+    @extend_schema(operation_id="interviews_end", request=None, responses=InterviewOutput)
     @service_errors
     def post(self, request: Request, interview_id: object) -> Response:
         interview = _interview_for(request, interview_id)
@@ -179,6 +197,7 @@ class TurnEventInput(serializers.Serializer):
     source = serializers.ChoiceField(choices=TranscriptTurn.Source.choices, required=False)
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
 class EventInput(serializers.Field):
     """One event of a batch, validated by the serializer for its "type"."""
 
@@ -196,11 +215,24 @@ class EventInput(serializers.Field):
 
 
 class InterviewEventsApi(APIView):
+    @extend_schema_serializer(component_name="InterviewEventsInput")
     class Input(serializers.Serializer):
         events = serializers.ListField(
             child=EventInput(), allow_empty=False, max_length=EVENTS_MAX_COUNT
         )
 
+    @extend_schema(
+        operation_id="interviews_events",
+        request=Input,
+        responses=inline_serializer(
+            "InterviewEventsResult",
+            {
+                "stages": serializers.DictField(child=serializers.IntegerField()),
+                "turns": serializers.DictField(child=serializers.IntegerField()),
+                "call_id": serializers.CharField(),
+            },
+        ),
+    )
     @service_errors
     def post(self, request: Request, interview_id: object) -> Response:
         interview = _interview_for(request, interview_id)
