@@ -203,3 +203,33 @@ def test_events_keep_a_fixed_query_count(candidate, django_assert_num_queries):
             client.post(_events_url(interview), {"events": events}, format="json").status_code
             == 200
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_batch_sent_concurrently_is_stored_once(postgres_only):
+    import threading
+
+    from django.db import connection
+
+    from tests.conftest import make_user
+
+    owner = make_user("racer@example.com", credits=1)
+    interview = started_job_interview(owner)
+    barrier = threading.Barrier(5)
+    statuses: list[int] = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            response = api_as(owner).post(_events_url(interview), {"events": BATCH}, format="json")
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 5
+    assert interview.turns.count() == 2 and interview.timings.count() == 3
