@@ -36,7 +36,8 @@ CONTENT_FIELDS = (
 CASE_FIELDS = ("slug", *CONTENT_FIELDS, "published", "questions")
 QUESTION_FIELDS = ("number", "kind", "prompt", "evaluator_context")
 MAX_QUESTIONS = 12
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The same rule as the admin's SlugField, so anything staff create can be exported and re-imported.
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 _TEXT_LIMITS = {"title": 200, "industry": 100, "summary": 500, "prompt": 20000}
 _CHOICES = {
     "case_type": Case.CaseType.values,
@@ -159,7 +160,7 @@ def _case_problems(case: Any, label: str, file: str) -> list[CaseProblem]:
 def _case_field_problem(name: str, value: Any) -> str | None:
     if name == "slug":
         ok = isinstance(value, str) and len(value) <= 200 and _SLUG.match(value)
-        return None if ok else "must be lowercase letters, digits and single hyphens"
+        return None if ok else "must be a slug: letters, digits, hyphens and underscores only"
     if name in _CHOICES:
         return _choice_problem(value, _CHOICES[name])
     if name == "estimated_minutes":

@@ -128,6 +128,16 @@ def test_validation_rejects_duplicate_slugs_and_bad_types(tmp_path: Path) -> Non
     assert f"{where} questions[1].evaluator_context: must be non-empty text" in problems
 
 
+def test_validation_rejects_a_slug_that_cannot_be_a_url(tmp_path: Path) -> None:
+    spaced = {**copy.deepcopy(FIRST), "slug": "two words"}
+    path = _write(tmp_path, _library(spaced))
+
+    assert _problems(path) == [
+        f'{path}: case "two words" (#1): field slug: must be a slug: letters, digits, hyphens '
+        "and underscores only"
+    ]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
