@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ PENDING_RETRY_AFTER_SECONDS = 5
 
 
 class InterviewFeedbackApi(APIView):
+    @extend_schema_serializer(component_name="InterviewFeedbackOutput")
     class Output(serializers.Serializer):
         interview_id = serializers.UUIDField()
         kind = serializers.CharField()
@@ -29,6 +31,14 @@ class InterviewFeedbackApi(APIView):
         analytics = serializers.JSONField(help_text='Measured figures, label "measured".')
         questions = serializers.JSONField()
 
+    @extend_schema(
+        operation_id="interviews_feedback",
+        responses={
+            200: Output,
+            202: OpenApiResponse(description="The report is being written; ask again."),
+            409: OpenApiResponse(description="not_enough_to_assess or feedback_not_requested"),
+        },
+    )
     @service_errors
     def get(self, request: Request, interview_id: object) -> Response:
         interview = services.interview_for_actor(interview_id=interview_id, actor=request.user)
