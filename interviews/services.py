@@ -405,7 +405,11 @@ def interviews_expire(*, now: datetime | None = None) -> dict:
     for pk, started_at, minutes in rows:
         if started_at + timedelta(minutes=minutes) > now:
             continue
-        outcome, refunded = _interview_expire(interview_id=pk, now=now)
+        try:
+            outcome, refunded = _interview_expire(interview_id=pk, now=now)
+        except Exception:  # one broken row must not stop the others from expiring
+            logger.exception("interview %s could not be expired", pk)
+            continue
         if outcome:
             counts[outcome] += 1
             counts["refunded"] += int(refunded)

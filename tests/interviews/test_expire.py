@@ -103,3 +103,30 @@ def test_the_command_and_the_task_expire_with_the_real_clock(started, candidate)
             "abandoned": 1,
             "refunded": 1,
         }
+
+
+def test_one_failing_interview_does_not_stop_the_others(started, candidate, monkeypatch):
+    with time_machine.travel(START, tick=False):
+        second = started_job_interview(candidate)
+    real_refund = billing.credits_refund
+    calls: list[str] = []
+
+    def refund_failing_once(**kwargs):
+        calls.append(kwargs["debit_idempotency_key"])
+        if len(calls) == 1:
+            raise RuntimeError("database hiccup")
+        return real_refund(**kwargs)
+
+    monkeypatch.setattr(billing, "credits_refund", refund_failing_once)
+    counts = services.interviews_expire(now=AFTER_DEADLINE)
+    assert counts == {"completed": 0, "abandoned": 1, "refunded": 1}
+    statuses = set(
+        Interview.objects.filter(pk__in=[started.pk, second.pk]).values_list("status", flat=True)
+    )
+    assert statuses == {"in_progress", "abandoned"}  # the failed one rolled back, retried next run
+    assert services.interviews_expire(now=AFTER_DEADLINE) == {
+        "completed": 0,
+        "abandoned": 1,
+        "refunded": 1,
+    }
+    assert billing.credits_balance(user_id=candidate.pk) == 3
