@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from vocahire.lib.breaker import breaker_reset
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -145,9 +147,12 @@ def room_env(settings, engine, live_server, transactional_db) -> Engine:
     settings.REALTIME_PROVIDER = "local"
     # Users are made inside the tests; a cheap hasher keeps sign-in from dominating the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The breaker's state may live in Redis and outlast other tests: start every room closed.
+    breaker_reset()
     engine.configure(refuse=False, refuse_calls=False, latency_ms=0, failure_rate=0)
     yield engine
     engine.configure(refuse=False, refuse_calls=False, latency_ms=0, failure_rate=0)
+    breaker_reset()
 
 
 @pytest.fixture
