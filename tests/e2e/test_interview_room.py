@@ -137,7 +137,7 @@ def _case(questions: int = 4) -> Case:
 def test_case_interview_through_two_questions(page: Page, live_server, db):
     user = make_user("case@example.com", credits=1)
     make_subscription(user)
-    case = _case()
+    case = _case(questions=2)
     sign_in(page, live_server.url, user.email)
     page.goto(f"{live_server.url}/interviews/new/?case={case.slug}")
     page.click("main form button[type=submit]")
@@ -151,25 +151,30 @@ def test_case_interview_through_two_questions(page: Page, live_server, db):
 
     page.click('[data-action="start"]')
     expect_state(page, "active")
-    expect(page.locator('[data-role="question-progress"]')).to_have_text("Question 1 of 4")
+    expect(page.locator('[data-role="question-progress"]')).to_have_text("Question 1 of 2")
     expect(page.locator(INTERVIEWER_TURNS).first).to_contain_text("driver number 1")
 
     page.click('[data-action="next-question"]')
-    expect(page.locator('[data-role="question-progress"]')).to_have_text("Question 2 of 4")
+    expect(page.locator('[data-role="question-progress"]')).to_have_text("Question 2 of 2")
     expect(page.locator('[data-role="question-text"]')).to_contain_text("driver number 2")
     expect_state(page, "active")
     expect(page.locator(INTERVIEWER_TURNS).last).to_contain_text("driver number 2")
-
     interview.refresh_from_db()
     assert interview.status == Interview.Status.IN_PROGRESS
     assert (interview.current_question, interview.questions_completed) == (2, 1)
+
+    # On the last question the same control finishes the case and opens the interview page.
+    expect(page.locator('[data-action="next-question"]')).to_have_text("Finish the case")
+    page.click('[data-action="next-question"]')
+    page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.COMPLETED
+    assert interview.questions_completed == 2
     minted = RealtimeSession.objects.filter(interview=interview, outcome="minted")
     assert sorted(minted.values_list("question_number", flat=True)) == [1, 2]
+    asked = TranscriptTurn.objects.filter(interview=interview, speaker="interviewer")
+    assert sorted(set(asked.values_list("question_number", flat=True))) == [1, 2]
     assert balance(user) == 1  # case interviews are covered by the subscription
-
-    page.click('[data-action="end"]')
-    page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
-    assert TranscriptTurn.objects.filter(interview=interview, question_number=2).exists()
     record_stages("case interview, question 1 (microphone checked first)", interview, 1)
     record_stages("case interview, question 2", interview, question_number=2)
 
