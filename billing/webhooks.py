@@ -87,6 +87,14 @@ def _checkout_session_completed(session: dict[str, Any]) -> None:
     )
 
 
+def _checkout_session_expired(session: dict[str, Any]) -> None:
+    payment_id = session.get("client_reference_id")
+    if payment_id and str(payment_id).isdigit():
+        Payment.objects.filter(pk=payment_id, status=Payment.Status.PENDING).update(
+            status=Payment.Status.CANCELED
+        )
+
+
 def _invoice_subscription(invoice: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     # API versions from 2025-03-31 move the subscription under parent.subscription_details.
     details = (invoice.get("parent") or {}).get("subscription_details") or {}
@@ -138,6 +146,9 @@ def _subscription_deleted(subscription: dict[str, Any]) -> None:
 
 _HANDLERS: dict[str, Handler] = {
     "checkout.session.completed": _checkout_session_completed,
+    # Delayed payment methods (bank debits) complete unpaid and confirm with this event.
+    "checkout.session.async_payment_succeeded": _checkout_session_completed,
+    "checkout.session.expired": _checkout_session_expired,
     "invoice.paid": _invoice_paid,
     "customer.subscription.updated": _subscription_updated,
     "customer.subscription.deleted": _subscription_deleted,

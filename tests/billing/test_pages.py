@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import pytest
+import respx
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +14,10 @@ from django.utils import timezone
 
 from billing import services
 from billing.models import CreditPack, Subscription
+from tests.billing.conftest import stripe_json
 from tests.conftest import make_subscription
+
+STRIPE_SUBSCRIPTION = "sub_1SQa9bHx7rT2kP9uSub00001"
 
 
 def _billing_queries(queries: CaptureQueriesContext) -> list[str]:
@@ -174,3 +179,38 @@ def test_a_write_during_a_rebuild_does_not_leave_a_stale_snapshot(candidate, mon
     monkeypatch.setattr(services, "credits_balance", real_balance)
 
     assert services.billing_snapshot(user_id=candidate.pk)["credits"] == 2
+
+
+@respx.mock(assert_all_called=True)
+def test_cancel_a_stripe_subscription_asks_stripe_first(
+    respx_mock, client, subscriber, stripe_mode
+):
+    Subscription.objects.filter(user=subscriber).update(
+        provider="stripe", provider_subscription_id=STRIPE_SUBSCRIPTION
+    )
+    body = stripe_json("subscription_update_response", USER_ID=str(subscriber.pk))
+    route = respx_mock.post(f"https://api.stripe.com/v1/subscriptions/{STRIPE_SUBSCRIPTION}").mock(
+        return_value=httpx.Response(200, json=body)
+    )
+    client.force_login(subscriber)
+
+    client.post("/billing/subscription/cancel/")
+
+    assert route.calls.last.request.content == b"cancel_at_period_end=true"
+    assert Subscription.objects.get(user=subscriber).cancel_at_period_end
+
+
+@respx.mock(assert_all_called=True)
+def test_stripe_down_leaves_the_subscription_renewing(respx_mock, client, subscriber, stripe_mode):
+    Subscription.objects.filter(user=subscriber).update(
+        provider="stripe", provider_subscription_id=STRIPE_SUBSCRIPTION
+    )
+    respx_mock.post(f"https://api.stripe.com/v1/subscriptions/{STRIPE_SUBSCRIPTION}").mock(
+        side_effect=httpx.ConnectError("down")
+    )
+    client.force_login(subscriber)
+
+    response = client.post("/billing/subscription/cancel/", follow=True)
+
+    assert "did not answer" in response.content.decode()
+    assert not Subscription.objects.get(user=subscriber).cancel_at_period_end

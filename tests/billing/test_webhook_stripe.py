@@ -284,3 +284,30 @@ def test_five_concurrent_deliveries_fulfil_once(postgres_only, stripe_mode, sett
     assert LedgerEntry.objects.filter(user=user, kind="purchase").count() == 1
     assert WebhookEvent.objects.count() == 1
     assert Payment.objects.get().status == "paid"
+
+
+def test_delayed_payment_is_fulfilled_when_it_succeeds(client, candidate, pack_payment):
+    completed = _pack_event(pack_payment)
+    completed["data"]["object"]["payment_status"] = "unpaid"
+    succeeded = _pack_event(pack_payment)
+    succeeded["id"] = "evt_async_succeeded_1"
+    succeeded["type"] = "checkout.session.async_payment_succeeded"
+
+    post_event(client, completed)
+    assert credits_balance(user_id=candidate.pk) == 3
+    assert post_event(client, succeeded).status_code == 200
+
+    assert credits_balance(user_id=candidate.pk) == 8
+
+
+def test_expired_session_cancels_the_pending_payment(client, pack_payment):
+    expired = _pack_event(pack_payment)
+    expired["id"] = "evt_expired_1"
+    expired["type"] = "checkout.session.expired"
+    expired["data"]["object"].update(status="expired", payment_status="unpaid")
+
+    assert post_event(client, expired).status_code == 200
+
+    pack_payment.refresh_from_db()
+    assert pack_payment.status == "canceled"
+    assert not LedgerEntry.objects.filter(kind="purchase").exists()
