@@ -517,12 +517,25 @@
         setState("active");
         startTimer();
         flush();
+        refreshCredits();
       })
       .catch(function (error) {
         if (!current()) return;
         if (peer && !room.pc) peer.then(function (prepared) { prepared.pc.close(); }, function () {});
         fail(error);
       });
+  }
+
+  function refreshCredits() {
+    // The page showed the balance before the start charged it; show the new one once live.
+    var badge = document.querySelector('[data-role="credits"]');
+    if (!badge || !badge.firstChild || isCase) return;
+    request("GET", "/api/v1/me").then(function (result) {
+      var credits = result.json.credits;
+      if (!result.ok || typeof credits !== "number") return;
+      var text = credits + " credit" + (credits === 1 ? "" : "s");
+      badge.firstChild.nodeValue = badge.firstChild.nodeValue.replace(/^\s*\d+ credits?/, text);
+    }, function () { /* the badge is a convenience */ });
   }
 
   function noteMint(session) {

@@ -74,6 +74,7 @@ def test_job_interview_from_sign_in_to_the_interview_page(page: Page, live_serve
     expect_state(page, "active")
     expect(page.locator(INTERVIEWER_TURNS).first).to_contain_text("Data Analyst")
     assert balance(user) == 2
+    expect(page.locator('header [data-role="credits"]')).to_have_text("2 credits")
     expect(page.locator('[data-role="timer"]')).to_have_text(re.compile(r"^(29|30):[0-5]\d$"))
     page.click('[data-action="mute"]')
     expect(page.locator('[data-action="mute"]')).to_have_attribute("aria-pressed", "true")
