@@ -1,5 +1,11 @@
 """Interview lifecycle: the only way to change an interview's status, money or transcript.
 
+    draft --start--> in_progress --end / last question / expiry with an answer--> completed
+      ^                 |  |--expiry with no candidate answer--> abandoned
+      +--start_revert---+  +--fail (also from draft)--> failed
+
+Anything else is an InterviewError with a code and a sentence, never a silent no-op; only
+repeats of the same step (start, end, completing a done question) are harmless and return as is.
 Every write locks the interview row first (`select_for_update`), so concurrent requests for one
 interview run one after the other: a start charges once however often it is called.
 """
