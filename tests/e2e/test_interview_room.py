@@ -229,6 +229,8 @@ def test_failed_webrtc_connect_is_retried_for_free(page: Page, live_server, room
     page.click('[data-action="start"]')
     expect_state(page, "error")
     expect(page.locator(ROOM)).to_have_attribute("data-error", "sdp_failed")
+    # The upstream's JSON error ({"error": {"message"}}) is shown, not a bare status.
+    expect(page.locator('[data-role="error-detail"]')).to_contain_text("overloaded")
     expect(page.locator('[data-role="error"]')).to_contain_text("never uses another credit")
     assert balance(user) == 2
 
