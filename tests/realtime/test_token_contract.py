@@ -168,7 +168,9 @@ def test_token_contract_row(row, case_interview, upstream, settings, other_candi
     reached = route.call_count - calls_before
     assert reached == {200: 1, 502: 2}.get(row.status, 0)
     if row.status == 503:
-        assert response["Retry-After"] == "30"
+        # Just opened (Redis keeps the opening time in whole seconds; the exact count-down is
+        # tested under a frozen clock in test_breaker.py).
+        assert 28 <= int(response["Retry-After"]) <= 30
 
 
 def test_200_body_is_seed_compatible_and_filled_from_the_ga_session(case_interview, mint_route):
