@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from accounts.models import Profile, User
 from billing import services as billing
@@ -125,6 +126,7 @@ def _case_token_check(*, interview: Interview, actor: User, question_number: int
             "interview_not_in_progress",
             400,
         )
+    _time_left_check(interview)
     count = interview.question_count or len(interview.case_snapshot.get("questions", []))
     if not 1 <= question_number <= count:
         raise RealtimeError(
@@ -141,6 +143,16 @@ def _case_token_check(*, interview: Interview, actor: User, question_number: int
         )
 
 
+def _time_left_check(interview: Interview) -> None:
+    # Until the expiry job closes it, an interview past its deadline still says in progress.
+    if interview.deadline is not None and timezone.now() >= interview.deadline:
+        raise RealtimeError(
+            "This interview's time is up. Open it to see your transcript and report.",
+            "interview_not_in_progress",
+            400,
+        )
+
+
 def _job_interview_ready(*, interview: Interview, actor: User) -> tuple[Interview, bool]:
     """Start (charge) a draft job interview; returns the interview and whether we started it."""
     if interview.kind != Interview.Kind.JOB:
@@ -150,6 +162,7 @@ def _job_interview_ready(*, interview: Interview, actor: User) -> tuple[Intervie
             400,
         )
     if interview.status == Interview.Status.IN_PROGRESS:
+        _time_left_check(interview)
         return interview, False  # a reconnect: free
     if interview.status != Interview.Status.DRAFT:
         raise RealtimeError(

@@ -9,6 +9,7 @@ from io import StringIO
 
 import httpx
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 
@@ -202,3 +203,18 @@ def test_concurrent_first_mints_charge_once(postgres_only, upstream):
     assert billing.credits_balance(user_id=user.pk) == 2
     assert _ledger(user) == [("interview_debit", -1)]
     assert _audit_passes()
+
+
+def test_no_reconnect_once_the_time_is_up(candidate, mint_route):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert client.post(session_url(interview)).status_code == 200
+    interview.refresh_from_db()
+
+    with time_machine.travel(interview.deadline, tick=False):
+        response = jwt_client(candidate).post(session_url(interview))  # a fresh, unexpired JWT
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "interview_not_in_progress"
+    assert mint_route.call_count == 1
+    assert billing.credits_balance(user_id=candidate.pk) == 2

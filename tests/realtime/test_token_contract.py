@@ -7,9 +7,11 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import httpx
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from billing.models import Subscription
@@ -74,6 +76,13 @@ def _completed(ctx: Ctx) -> None:
     lifecycle.interview_end(interview=ctx.interview, actor=ctx.interview.owner)
 
 
+def _time_up(ctx: Ctx) -> None:
+    minutes = ctx.interview.time_limit_minutes
+    Interview.objects.filter(pk=ctx.interview.pk).update(
+        started_at=timezone.now() - timedelta(minutes=minutes, seconds=1)
+    )
+
+
 def _on_question_2(ctx: Ctx) -> None:
     lifecycle.interview_question_complete(
         interview=ctx.interview, actor=ctx.interview.owner, question_number=1
@@ -102,6 +111,7 @@ ROWS = [
     Row("no_active_subscription", 403, "subscription_required", prepare=_lapse_subscription),
     Row("interview_still_draft", 400, "interview_not_in_progress", prepare=_draft),
     Row("interview_completed", 400, "interview_not_in_progress", prepare=_completed),
+    Row("interview_time_up", 400, "interview_not_in_progress", prepare=_time_up),
     Row("question_zero", 404, "question_not_found", question=0),
     Row("question_after_last", 404, "question_not_found", question=4),
     Row("future_question", 400, "future_question", question=2),
