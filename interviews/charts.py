@@ -71,19 +71,21 @@ def line_chart_svg(
     series: Sequence[tuple[str, Sequence[float | None]]],
     y_max: float | None = None,
 ) -> SafeString:
-    """One polyline per (name, values) over the shared x labels; gaps where a value is None."""
+    """One polyline per (name, values) over the shared x labels; None values are left out."""
     width, height, pad_left, pad_bottom, pad_top = CHART_WIDTH, 240, 40, 40, 12
     values = [v for _, vs in series for v in vs if v is not None]
     top = y_max or (max(values) * 1.1 if values else 1) or 1
     plot_w, plot_h = width - pad_left - 10, height - pad_bottom - pad_top
     step = plot_w / max(len(labels) - 1, 1)
+    # A single interview sits in the middle rather than on the axis.
+    first_x = pad_left + (plot_w / 2 if len(labels) == 1 else 0)
 
     def point(i: int, v: float) -> tuple[float, float]:
-        return pad_left + i * step, pad_top + plot_h - (v / top) * plot_h
+        return first_x + i * step, pad_top + plot_h - (v / top) * plot_h
 
     parts = [_axes(pad_left, pad_top, plot_w, plot_h, top)]
     for i, label in enumerate(labels):
-        x = pad_left + i * step
+        x = first_x + i * step
         parts.append(
             format_html(
                 '<text x="{}" y="{}" class="chart-tick" text-anchor="middle">{}</text>',

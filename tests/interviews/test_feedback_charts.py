@@ -1,0 +1,37 @@
+"""The SVG chart helpers: proportional bars, "n/a" for unmeasured values, escaped text."""
+
+from __future__ import annotations
+
+import re
+
+from interviews import charts
+
+
+def _widths(svg: str) -> list[float]:
+    return [float(w) for w in re.findall(r'<rect x="\d+" y="\d+" width="([\d.]+)" height', svg)]
+
+
+def test_bars_are_proportional_and_the_weakest_is_highlighted():
+    svg = charts.bar_chart_svg(
+        title="Scores", bars=[("A", 5), ("B", 2.5), ("C", None)], max_value=5, highlight="B"
+    )
+    span = charts.CHART_WIDTH - charts.LABEL_WIDTH - 60
+    # Each bar is a grey track and a value bar: track, value, track, value, ...
+    assert _widths(svg) == [span, span, span, span / 2, span, 0.0]
+    assert svg.count('fill="#cf222e"') == 1
+    assert ">n/a</text>" in svg
+    assert svg.startswith('<svg class="chart" role="img"') and "<title>Scores</title>" in svg
+
+
+def test_text_is_escaped():
+    svg = charts.bar_chart_svg(title="<b>t</b>", bars=[("<script>x</script>", 1)], max_value=1)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in svg
+
+
+def test_line_chart_leaves_out_missing_values():
+    svg = charts.line_chart_svg(
+        title="Pace", labels=["1 Nov", "2 Nov", "3 Nov"], series=[("wpm", [100, None, 150])]
+    )
+    assert svg.count("<circle") == 2
+    assert len(re.search(r'points="([^"]*)"', svg).group(1).split()) == 2
