@@ -72,6 +72,9 @@ def test_job_interview_from_sign_in_to_the_interview_page(page: Page, live_serve
 
     page.click('[data-action="start"]')
     expect_state(page, "active")
+    # The greeting is spoken for several seconds: the indicator follows output_audio_buffer.*.
+    expect(page.locator(ROOM)).to_have_attribute("data-speaking", "interviewer")
+    expect(page.locator('[data-role="speaking"]')).to_have_text("Interviewer is speaking")
     expect(page.locator(INTERVIEWER_TURNS).first).to_contain_text("Data Analyst")
     assert balance(user) == 2
     expect(page.locator('header [data-role="credits"]')).to_have_text("2 credits")
