@@ -388,7 +388,9 @@ def assessment_input(*, interview: Interview, analytics: dict) -> str:
         lines.append(f"\nQuestion {q['number']}: {q['prompt'][:2000]}")
         if q["number"] in contexts and interview.kind == Interview.Kind.CASE:
             lines.append(f"Evaluator context: {contexts[q['number']]['evaluator_context']}")
-        lines.append(f"<transcript>{q['answer'][:8000] or '(no answer)'}</transcript>")
+        # The candidate cannot close the data block early and speak to the grader directly.
+        answer = q["answer"][:8000].replace("<", "‹").replace(">", "›")
+        lines.append(f"<transcript>{answer or '(no answer)'}</transcript>")
     return "\n".join(lines)
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import template
 from django.conf import settings
+from django.utils import timezone
 
 from interviews import charts
 from interviews.feedback import report_build, report_shares_active
 from interviews.models import Feedback, Interview
 
 register = template.Library()
+STALLED_AFTER = timedelta(minutes=15)
 
 
 def _talk_time_chart(report: dict) -> str:
@@ -48,6 +52,9 @@ def report_for(interview: Interview, feedback: Feedback | None) -> dict:
         "talk_time": _talk_time_chart(report) if report["questions"] else None,
     }
     report["ai_enabled"] = settings.REALTIME_PROVIDER == "openai"
+    # Past this, a pending report is stuck (no worker?): stop refreshing and say so.
+    ended = interview.ended_at
+    report["stalled"] = bool(ended and timezone.now() - ended > STALLED_AFTER)
     return report
 
 

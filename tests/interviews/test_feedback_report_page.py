@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
+
+from django.utils import timezone
 
 from interviews.feedback import feedback_generate
 from interviews.models import Feedback, Interview
@@ -108,3 +111,16 @@ def test_another_candidate_cannot_see_the_report_page(client, candidate, other_c
 
     assert response.status_code == 403
     assert b"Split profit" not in response.content
+
+
+def test_a_stuck_pending_report_stops_refreshing_and_says_so(client, candidate):
+    interview = finished_case_interview(candidate)
+    Interview.objects.filter(pk=interview.pk).update(
+        ended_at=timezone.now() - timedelta(minutes=16)
+    )
+    _login(client, candidate)
+
+    html = _page(client, interview).content.decode()
+
+    assert 'data-role="report-stalled"' in html
+    assert 'http-equiv="refresh"' not in html
