@@ -245,7 +245,10 @@ class _Attempt:
 
     def minted(self, secret: gateway.ClientSecret) -> MintResult:
         cache.set(LAST_UPSTREAM_MS_KEY, round(secret.upstream_ms, 1), None)
+        first_mint = self.interview.first_minted_at is None
         lifecycle.interview_session_minted(interview=self.interview)
+        if first_mint and self.question_number is None:
+            self._start_again_if_reverted()
         record = self._record(
             outcome=RealtimeSession.Outcome.MINTED,
             upstream_session_id=secret.session_id,
@@ -256,6 +259,20 @@ class _Attempt:
             server_timing=self.clock.server_timing(),
             record=record,
         )
+
+    def _start_again_if_reverted(self) -> None:
+        # A concurrent first mint that failed may have reverted (refunded) the start while this
+        # one was in flight. Checked after the minted mark, which stops any later revert: start
+        # again so the session handed out is paid for, exactly once.
+        if Interview.objects.filter(
+            pk=self.interview.pk, status=Interview.Status.IN_PROGRESS
+        ).exists():
+            return
+        try:
+            self.interview = lifecycle.interview_start(interview=self.interview, actor=self.actor)
+        except lifecycle.InterviewError as exc:
+            self._record(outcome=RealtimeSession.Outcome.UPSTREAM_ERROR, error_code=exc.code)
+            raise RealtimeError(exc.message, exc.code, exc.status) from exc
 
     def failed(self, exc: Exception, *, started_here: bool) -> RealtimeError:
         refunded = False

@@ -15,6 +15,7 @@ from django.db import connection
 
 from billing import services as billing
 from billing.models import LedgerEntry
+from interviews import services as lifecycle
 from interviews.models import Interview
 from realtime.models import RealtimeSession
 from tests.realtime.conftest import (
@@ -218,3 +219,26 @@ def test_no_reconnect_once_the_time_is_up(candidate, mint_route):
     assert response.json()["code"] == "interview_not_in_progress"
     assert mint_route.call_count == 1
     assert billing.credits_balance(user_id=candidate.pk) == 2
+
+
+def test_a_mint_that_outlives_a_concurrent_failed_first_mint_is_still_paid_for(candidate, upstream):
+    interview = job_interview_draft(candidate)
+
+    def mint_while_another_request_fails_and_reverts(request):
+        # What a concurrent first mint whose upstream call failed does, mid-flight of this one.
+        lifecycle.interview_start_revert(interview=interview, reason="concurrent mint failed")
+        return OK
+
+    upstream.post("/realtime/client_secrets").mock(
+        side_effect=mint_while_another_request_fails_and_reverts
+    )
+
+    response = jwt_client(candidate).post(session_url(interview))
+
+    assert response.status_code == 200
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.IN_PROGRESS
+    assert interview.first_minted_at is not None
+    assert _ledger(candidate) == [("interview_debit", -1), ("refund", 1), ("interview_debit", -1)]
+    assert billing.credits_balance(user_id=candidate.pk) == 2
+    assert _audit_passes()
