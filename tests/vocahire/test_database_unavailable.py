@@ -5,7 +5,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
-from django.db.utils import OperationalError
+from django.db.utils import IntegrityError, InterfaceError, OperationalError
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +78,21 @@ def test_api_token_endpoint_answers_503_database_unavailable(quiet_client, db, d
 def test_pages_that_need_no_database_still_work(quiet_client, database_down):
     response = quiet_client.get("/")
     assert response.status_code == 200
+
+
+def test_dropped_connection_is_also_unavailable(quiet_client, candidate):
+    quiet_client.force_login(candidate)
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=InterfaceError("connection already closed"),
+    ):
+        response = quiet_client.get("/api/v1/me")
+    assert response.status_code == 503
+    assert response.json()["code"] == "database_unavailable"
+
+
+def test_an_integrity_error_is_a_500_not_unavailable(quiet_client, db):
+    with mock.patch("accounts.api.TokenObtainApi.post", side_effect=IntegrityError("duplicate")):
+        response = quiet_client.post("/api/v1/auth/token", {}, content_type="application/json")
+    assert response.status_code == 500
+    assert response.json()["code"] == "server_error"

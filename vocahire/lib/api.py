@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from vocahire.lib.middleware import DATABASE_UNAVAILABLE_ERRORS
 
 
 class ApiError(exceptions.APIException):
@@ -46,7 +47,7 @@ def _flatten(detail: Any) -> str:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Render every API error as {"detail", "code"}; validation errors also carry "fields"."""
-    if isinstance(exc, DatabaseError):
+    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
         return Response(
             {
                 "detail": "The database is temporarily unavailable. Please try again shortly.",

@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
+
+# Connection refused, timed out or dropped. Not IntegrityError or ProgrammingError: those are bugs
+# or conflicts, and calling them "unavailable" would hide them.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 
 
 class DatabaseUnavailableMiddleware:
@@ -20,7 +24,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DatabaseError):
+        if not isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
             return None
         logger.error("database unavailable: %s", exception.__class__.__name__)
         if request.path.startswith("/api/"):
