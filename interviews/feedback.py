@@ -14,7 +14,7 @@ import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import jsonschema
 from celery import current_task
@@ -492,6 +492,18 @@ def feedback_request(*, interview: Interview) -> None:
     )
     Feedback.objects.filter(interview=interview).update(attempts=0)
     interview.feedback_status = Interview.FeedbackStatus.PENDING
+
+
+# A report still pending this long after the interview ended has lost its task (or its worker).
+STALLED_AFTER = timedelta(minutes=15)
+
+
+def feedbacks_stalled(*, now: datetime | None = None) -> QuerySet[Interview]:
+    """Interviews whose report is still pending STALLED_AFTER past their end."""
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    return Interview.objects.filter(
+        feedback_status=Interview.FeedbackStatus.PENDING, ended_at__lt=cutoff
+    )
 
 
 def _can_retry_later() -> bool:

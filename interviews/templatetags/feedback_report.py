@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import template
 from django.conf import settings
 from django.utils import timezone
 
 from interviews import charts
-from interviews.feedback import report_build, report_shares_active
+from interviews.feedback import STALLED_AFTER, report_build, report_shares_active
 from interviews.models import Feedback, Interview
 
 register = template.Library()
-STALLED_AFTER = timedelta(minutes=15)
 
 
 def _talk_time_chart(report: dict) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from interviews.feedback import feedback_generate
 from interviews.models import Feedback, Interview, TranscriptTurn
@@ -51,12 +53,26 @@ def test_an_unfinished_interview_is_refused(candidate):
         _run(str(interview.pk))
 
 
-@pytest.mark.parametrize("args", [(), ("--failed", "00000000-0000-0000-0000-000000000000")])
-def test_needs_exactly_one_of_id_or_failed(db, args):
-    with pytest.raises(CommandError, match="either one interview id or --failed"):
+@pytest.mark.parametrize(
+    "args", [(), ("--failed", "00000000-0000-0000-0000-000000000000"), ("--failed", "--stalled")]
+)
+def test_needs_exactly_one_choice(db, args):
+    with pytest.raises(CommandError, match="either one interview id, --failed or --stalled"):
         _run(*args)
 
 
 def test_unknown_id_is_refused(db):
     with pytest.raises(CommandError, match="no interview"):
         _run("not-a-uuid")
+
+
+def test_stalled_pending_reports_are_queued_again(candidate):
+    stuck = finished_case_interview(candidate)
+    Interview.objects.filter(pk=stuck.pk).update(ended_at=timezone.now() - timedelta(minutes=20))
+    recent = finished_case_interview(candidate)  # its task may still be on its way
+
+    out = _run("--stalled")
+
+    assert out.strip() == f"{stuck.pk}: ready"
+    recent.refresh_from_db()
+    assert recent.feedback_status == "pending"

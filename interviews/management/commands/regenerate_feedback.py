@@ -5,35 +5,44 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from interviews.feedback import feedback_request
+from interviews.feedback import feedback_request, feedbacks_stalled
 from interviews.models import Interview
 from interviews.tasks import feedback_generate_task
 
 
 class Command(BaseCommand):
-    help = "Write an interview's report again (one ID), or retry every failed report (--failed)."
+    help = (
+        "Write an interview's report again (one ID), retry every failed report (--failed), "
+        "or re-queue reports stuck pending (--stalled, e.g. after a lost queue message)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("interview_id", nargs="?", help="The interview's id (a UUID).")
         parser.add_argument("--failed", action="store_true", help="Every report that failed.")
+        parser.add_argument(
+            "--stalled", action="store_true", help="Reports pending 15+ minutes after the end."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if bool(options["interview_id"]) == options["failed"]:
-            raise CommandError("Give either one interview id or --failed.")
-        for interview in self._interviews(options["interview_id"]):
+        chosen = [bool(options["interview_id"]), options["failed"], options["stalled"]]
+        if chosen.count(True) != 1:
+            raise CommandError("Give either one interview id, --failed or --stalled.")
+        for interview in self._interviews(options):
             feedback_request(interview=interview)
             # Through the task, so a worker retries transient failures (eager: runs right here).
             feedback_generate_task.delay(str(interview.pk))
             interview.refresh_from_db(fields=["feedback_status"])
             self.stdout.write(f"{interview.pk}: {interview.feedback_status}")
 
-    def _interviews(self, interview_id: str | None) -> list[Interview]:
-        if interview_id is None:
+    def _interviews(self, options: dict) -> list[Interview]:
+        if options["failed"]:
             return list(Interview.objects.filter(feedback_status=Interview.FeedbackStatus.FAILED))
+        if options["stalled"]:
+            return list(feedbacks_stalled())
         try:
-            interview = Interview.objects.get(pk=interview_id)
+            interview = Interview.objects.get(pk=options["interview_id"])
         except (Interview.DoesNotExist, ValidationError, ValueError) as exc:
-            raise CommandError(f"There is no interview with id {interview_id}.") from exc
+            raise CommandError(f"There is no interview with id {options['interview_id']}.") from exc
         if not interview.is_finished:
             raise CommandError("That interview has not ended yet: its report comes when it does.")
         return [interview]
