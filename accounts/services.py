@@ -151,10 +151,17 @@ def _docx_or_error(data: bytes) -> str:
 
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except FileNotDecryptedError:
+        # PDFs locked with only an owner password open without one; these need the user's.
+        raise ResumeError(
+            "This PDF is protected by a password. Save a copy without the password and upload it.",
+            "encrypted",
+        ) from None
     except Exception as error:  # pypdf raises many types for damaged files; all mean "unreadable"
         logger.info("resume: unreadable PDF (%s)", error.__class__.__name__)
         raise ResumeError(_corrupt_message("PDF"), "corrupt") from None

@@ -27,6 +27,15 @@ def pdf_with_text(*lines: str) -> bytes:
     return bytes(pdf.output())
 
 
+def pdf_locked(*, user_password: str) -> bytes:
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner-only", user_password=user_password)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(text="Locked resume")
+    return bytes(pdf.output())
+
+
 def pdf_scanned() -> bytes:
     """A page that is only a picture, like a scanner makes: no text layer at all."""
     picture = io.BytesIO()

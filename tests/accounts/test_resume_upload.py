@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Profile
 from tests.accounts.conftest import (
     docx_with_text,
+    pdf_locked,
     pdf_scanned,
     pdf_with_text,
     zip_without_word_document,
@@ -69,6 +70,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     ("name", "data", "message"),
     [
         ("scan.pdf", pdf_scanned(), "it looks like a scanned image"),
+        ("locked.pdf", pdf_locked(user_password="secret"), "protected by a password"),
         ("broken.pdf", b"%PDF-1.7\n" + b"\x13\x37" * 1500, "This PDF is damaged"),
         ("broken.docx", docx_with_text("Jane")[:4000], "This Word document is damaged"),
         ("photo.pdf", PNG, "is not a PDF, Word (DOCX) or plain-text file"),
@@ -149,3 +151,9 @@ def test_upload_needs_login(client, db):
     response = _upload(client, "cv.txt", b"Jane")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_pdf_locked_only_against_editing_is_read(client, candidate):
+    client.force_login(candidate)
+    assert _upload(client, "cv.pdf", pdf_locked(user_password="")).status_code == 302
+    assert Profile.objects.get(user=candidate).resume_text == "Locked resume"
