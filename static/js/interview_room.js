@@ -515,6 +515,8 @@
       .then(function () {
         if (!current()) return;
         setState("active");
+        // OpenAI's model waits to be asked: this makes the interviewer open with the question.
+        if (room.dc && room.dc.readyState === "open") room.dc.send(JSON.stringify({ type: "response.create" }));
         startTimer();
         flush();
         refreshCredits();
