@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 
 # Long enough for any real resume; the instructions builder caps what reaches the model anyway.
 RESUME_TEXT_MAX_CHARS = 20_000
+# A 2 MB upload can unpack to gigabytes (a "zip bomb"); real resumes stay far below these.
+DOCX_MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+PDF_MAX_PAGES = 30
 
 
 class ResumeError(Exception):
@@ -141,11 +144,17 @@ def _resume_kind(data: bytes) -> str:
 
 def _docx_or_error(data: bytes) -> str:
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ResumeError(_corrupt_message("Word document"), "corrupt") from None
-    if "word/document.xml" not in names:
+    if "word/document.xml" not in {entry.filename for entry in entries}:
         raise ResumeError(_wrong_type_message(), "wrong_type")
+    if sum(entry.file_size for entry in entries) > DOCX_MAX_UNPACKED_BYTES:
+        raise ResumeError(
+            "This Word document is too large once unpacked. "
+            "Save it without embedded pictures, or as a PDF, and upload it again.",
+            "too_large",
+        )
     return "docx"
 
 
@@ -155,7 +164,8 @@ def _pdf_text(data: bytes) -> str:
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        pages = reader.pages[:PDF_MAX_PAGES]
+        return "\n".join(page.extract_text() or "" for page in pages)
     except FileNotDecryptedError:
         # PDFs locked with only an owner password open without one; these need the user's.
         raise ResumeError(

@@ -27,6 +27,15 @@ def pdf_with_text(*lines: str) -> bytes:
     return bytes(pdf.output())
 
 
+def pdf_with_pages(count: int) -> bytes:
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=12)
+    for number in range(1, count + 1):
+        pdf.add_page()
+        pdf.cell(text=f"Page {number} of {count}")
+    return bytes(pdf.output())
+
+
 def pdf_locked(*, user_password: str) -> bytes:
     pdf = FPDF()
     pdf.set_encryption(owner_password="owner-only", user_password=user_password)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from tests.accounts.conftest import (
     docx_with_text,
     pdf_locked,
     pdf_scanned,
+    pdf_with_pages,
     pdf_with_text,
     zip_without_word_document,
 )
@@ -157,3 +160,30 @@ def test_pdf_locked_only_against_editing_is_read(client, candidate):
     client.force_login(candidate)
     assert _upload(client, "cv.pdf", pdf_locked(user_password="")).status_code == 302
     assert Profile.objects.get(user=candidate).resume_text == "Locked resume"
+
+
+def _docx_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/media/filler.bin", b"\0" * (41 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+def test_docx_that_unpacks_to_a_huge_size_is_refused_unread(client, candidate, settings):
+    data = _docx_bomb()
+    assert len(data) < settings.RESUME_MAX_BYTES
+    client.force_login(candidate)
+    response = _upload(client, "bomb.docx", data)
+    assert response.status_code == 400
+    assert "too large once unpacked" in response.content.decode()
+    assert _stored_files(settings) == []
+
+
+def test_only_the_first_30_pdf_pages_are_read(client, candidate):
+    client.force_login(candidate)
+    data = pdf_with_pages(31)
+    assert _upload(client, "long.pdf", data).status_code == 302
+    text = Profile.objects.get(user=candidate).resume_text
+    assert "Page 30 of 31" in text
+    assert "Page 31 of 31" not in text
