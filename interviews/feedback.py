@@ -427,6 +427,7 @@ def _model_answer(*, interview: Interview, analytics: dict) -> tuple[object, str
             input=assessment_input(interview=interview, analytics=analytics),
             schema_name=f"{kind}_interview_feedback",
             schema=assessment_schema(kind),
+            safety_identifier=openai_gateway.safety_identifier_for(user_id=interview.owner_id),
         )
     except openai_gateway.OpenAIError as exc:
         raise FeedbackError(str(exc), retryable=exc.retryable) from exc

@@ -93,6 +93,8 @@ def test_case_assessment_is_schema_validated_and_stored(candidate, openai_key, s
     assert sent.headers["Authorization"] == "Bearer sk-test"
     body = json.loads(sent.content)
     assert body["model"] == settings.FEEDBACK_MODEL
+    assert body["store"] is False
+    assert body["safety_identifier"] == openai_gateway.safety_identifier_for(user_id=candidate.pk)
     assert body["text"]["format"] == {
         "type": "json_schema",
         "name": "case_interview_feedback",

@@ -233,6 +233,7 @@ def responses_create(
     schema_name: str,
     schema: dict[str, Any],
     max_output_tokens: int = 16000,
+    safety_identifier: str = "",
 ) -> ModelResponse:
     """One structured-output answer from POST /responses with a strict JSON schema."""
     # Read the minting breaker but do not feed it: an open breaker means the upstream is down, so
@@ -253,6 +254,7 @@ def responses_create(
             "text": {"format": text_format},
             "max_output_tokens": max_output_tokens,
             "store": False,
+            **({"safety_identifier": safety_identifier} if safety_identifier else {}),
         },
         timeout=httpx.Timeout(
             RESPONSES_READ_TIMEOUT_SECONDS, connect=settings.REALTIME_CONNECT_TIMEOUT
