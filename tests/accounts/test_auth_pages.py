@@ -160,3 +160,9 @@ def test_account_management_pages_use_the_site_layout(client, candidate, path):
     response = client.get(path)
     assert response.status_code == 200
     assert 'class="site-header"' in response.content.decode()
+
+
+def test_field_errors_are_tied_to_their_inputs(client, candidate):
+    page = _signup(client, "candidate@example.com").content.decode()
+    assert 'aria-invalid="true" aria-describedby="email-errors"' in page
+    assert '<div id="email-errors">' in page
