@@ -208,6 +208,9 @@ def analytics_compute(*, kind: str, case_snapshot: dict, turns: Sequence[Turn]) 
     covered = sum(len(q["coverage"]["covered"]) for q in questions if q["coverage"])
     overall["coverage_share"] = round(covered / total_terms, 3) if total_terms else None
     overall["answered_questions"] = sum(1 for q in questions if q["words"])
+    if kind == Interview.Kind.CASE and questions:
+        # Each case question is its own session: the switch between two is not a pause.
+        overall["longest_pause_ms"] = max(q["longest_pause_ms"] for q in questions)
     return {"label": "measured", "overall": overall, "questions": questions}
 
 

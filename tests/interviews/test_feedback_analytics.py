@@ -123,3 +123,16 @@ def test_job_interview_is_split_into_exchanges():
         "Our design and sales teams disagreed.",
     ]
     assert questions[0]["coverage"] is None
+
+
+def test_switching_case_questions_is_not_a_pause():
+    turns = _turns(
+        [
+            (1, "candidate", "Revenue and costs.", 0, 3000, "speech"),
+            (2, "interviewer", "Next question.", 60000, 2000, "speech"),  # 57 s reconnecting
+            (2, "candidate", "Five thousand units.", 64000, 2000, "speech"),
+        ]
+    )
+    analytics = feedback.analytics_compute(kind="case", case_snapshot=CASE_SNAPSHOT, turns=turns)
+    assert analytics["overall"]["longest_pause_ms"] == 2000
+    assert feedback.longest_pause_ms(turns) == 57000  # what a single session would call it
