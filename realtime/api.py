@@ -84,9 +84,10 @@ def _ttl(request: Request) -> int:
 
 def _interview_for(*, interview_id: uuid.UUID, actor: User) -> Interview:
     # owner and profile in the same query: the session config needs the owner's thinking time.
-    interview = Interview.objects.select_related("owner__profile").filter(pk=interview_id).first()
-    if interview is None:
-        raise ApiError("There is no interview with that id.", "interview_not_found", 404)
+    try:
+        interview = Interview.objects.select_related("owner__profile").get(pk=interview_id)
+    except Interview.DoesNotExist:
+        raise ApiError("There is no interview with that id.", "interview_not_found", 404) from None
     if not interview.is_visible_to(actor):
         raise ApiError("This interview belongs to someone else.", "forbidden", 403)
     return interview

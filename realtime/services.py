@@ -288,18 +288,20 @@ class _Attempt:
         )
         self._record(outcome=outcome, error_code=_code(exc))
         money = _money_sentence(started_here=started_here, refunded=refunded)
+        timing = {"Server-Timing": self.clock.server_timing()}
         if isinstance(exc, BreakerOpen):
             return RealtimeError(
                 "The interviewer is unavailable right now. Please try again in "
                 f"{exc.retry_after} seconds.{money}",
                 "upstream_unavailable",
                 503,
-                headers={"Retry-After": str(max(exc.retry_after, 1))},
+                headers={"Retry-After": str(max(exc.retry_after, 1)), **timing},
             )
         return RealtimeError(
             f"The interviewer could not be reached. Please try again.{money}",
             "upstream_error",
             502,
+            headers=timing,
         )
 
     def _record(self, *, outcome: str, **fields: Any) -> RealtimeSession:

@@ -62,6 +62,7 @@ def test_failed_first_mint_refunds_then_a_retry_charges_once_and_reconnects_are_
     assert failed.status_code == 502
     assert failed.json()["code"] == "upstream_error"
     assert failed.json()["detail"].endswith("No credits were used.")
+    assert "upstream;dur=" in failed["Server-Timing"]
     assert billing.credits_balance(user_id=candidate.pk) == 3
     interview.refresh_from_db()
     assert (interview.status, interview.first_minted_at) == (Interview.Status.DRAFT, None)
