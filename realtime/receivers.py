@@ -27,7 +27,7 @@ def hangup_at_deadline(
     if not call_id or deadline is None:
         return
     if deadline <= timezone.now():
-        call_hangup_task.delay(call_id)
+        _hangup_now(call_id)
     elif celery_app.conf.task_always_eager:
         # Eager Celery would run an ETA task at once and cut the interview short; embedded mode
         # relies on the room's timer and the expire_interviews job instead.
@@ -40,4 +40,14 @@ def hangup_at_deadline(
 def hangup_on_end(sender: Any, *, interview_id: str, call_id: str, **kwargs: Any) -> None:
     """Hang up the interview's call as soon as the interview ends."""
     if call_id:
+        _hangup_now(call_id)
+
+
+def _hangup_now(call_id: str) -> None:
+    # Runs after the interview's own transaction committed: a broker outage (or, in eager mode,
+    # the hang-up itself) failing must not turn ending an interview into an error. The upstream
+    # ends every call after 60 minutes anyway.
+    try:
         call_hangup_task.delay(call_id)
+    except Exception:
+        logger.exception("could not hang up call %s", call_id)

@@ -107,3 +107,18 @@ def test_hangup_task_failure_never_breaks_the_caller(upstream, caplog):
 
     assert route.call_count == 2  # the gateway's own retry
     assert "call hang-up failed call_id=rtc_x" in caplog.text
+
+
+def test_a_hangup_that_blows_up_never_breaks_ending_the_interview(
+    live_interview, upstream, django_capture_on_commit_callbacks, caplog
+):
+    upstream.post("/realtime/calls/rtc_boom/hangup").mock(side_effect=RuntimeError("broker down"))
+    _report_call(live_interview, "rtc_boom", django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = jwt_client(live_interview.owner).post(
+            f"/api/v1/interviews/{live_interview.pk}/end"
+        )
+
+    assert response.status_code == 200
+    assert "could not hang up call rtc_boom" in caplog.text
