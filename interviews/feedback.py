@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 # Below this many words from the candidate there is nothing honest to say about the interview.
 NOT_ENOUGH_MIN_WORDS = 25
+UNTRANSCRIBED_PREFIX = "[untranscribed speech"
 # A transient upstream failure is retried by the task; past this many tries the feedback fails.
 MAX_ATTEMPTS = 4
 
@@ -86,14 +87,20 @@ class Turn:
         return self.speaker == "candidate"
 
 
+def is_untranscribed(text: str) -> bool:
+    """True for the local engine's placeholder for speech it heard but could not transcribe."""
+    # Its words are not the candidate's: counting them would invent pace and coverage figures.
+    return text.lstrip().startswith(UNTRANSCRIBED_PREFIX)
+
+
 def words_count(text: str) -> int:
     """Words in a piece of transcript (tokens of letters and digits)."""
-    return len(_TOKEN_RE.findall(text.lower()))
+    return 0 if is_untranscribed(text) else len(_TOKEN_RE.findall(text.lower()))
 
 
 def fillers_count(text: str) -> int:
     """Filler words and phrases (um, uh, like, you know, sort of ...) in a piece of transcript."""
-    return len(_FILLER_RE.findall(text.lower()))
+    return 0 if is_untranscribed(text) else len(_FILLER_RE.findall(text.lower()))
 
 
 def _stem(token: str) -> str:
@@ -161,7 +168,11 @@ def delivery_metrics(turns: Sequence[Turn]) -> dict:
 
 def answer_text(turns: Iterable[Turn]) -> str:
     """Everything the candidate said or typed, in order."""
-    return " ".join(t.text.strip() for t in turns if t.is_candidate and t.text.strip())
+    return " ".join(
+        t.text.strip()
+        for t in turns
+        if t.is_candidate and t.text.strip() and not is_untranscribed(t.text)
+    )
 
 
 def job_segments(turns: Sequence[Turn]) -> list[list[Turn]]:

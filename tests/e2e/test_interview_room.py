@@ -65,6 +65,14 @@ def record_stages(label: str, interview: Interview, question_number: int = 1) ->
     return marks
 
 
+# Long enough (33 words) for the report to assess rather than say "not enough to assess".
+ANSWER = (
+    "Um, I cleaned a messy sales dataset of forty thousand rows, basically by removing duplicate"
+    " customer records, and then I found the revenue leak in the refunds table and fixed the"
+    " weekly reporting."
+)
+
+
 def test_job_interview_from_sign_in_to_the_interview_page(page: Page, live_server, db):
     user = make_user("jo@example.com", credits=3)
     sign_in(page, live_server.url, user.email)
@@ -85,7 +93,7 @@ def test_job_interview_from_sign_in_to_the_interview_page(page: Page, live_serve
     page.click('[data-action="mute"]')
     assert page.evaluate("() => window.vocahireRoom.mic.getAudioTracks()[0].enabled") is True
 
-    page.fill('[data-role="typed-answer"]', "I cleaned a messy sales dataset and found the leak.")
+    page.fill('[data-role="typed-answer"]', ANSWER)
     page.click('[data-action="send-text"]')
     expect(page.locator('[data-role="transcript"] li[data-source="typed"]')).to_contain_text(
         "messy sales dataset"
@@ -104,7 +112,7 @@ def test_job_interview_from_sign_in_to_the_interview_page(page: Page, live_serve
     # must sit between the first question and the next one.
     asked = [t for t in turns if t.speaker == "interviewer"]
     typed = [t for t in turns if t.source == "typed"]
-    assert [t.text for t in typed] == ["I cleaned a messy sales dataset and found the leak."]
+    assert [t.text for t in typed] == [ANSWER]
     assert typed[0].speaker == "candidate"
     assert len(asked) == 2 and "Data Analyst" in asked[0].text
     assert asked[1].text in second_question
@@ -113,6 +121,14 @@ def test_job_interview_from_sign_in_to_the_interview_page(page: Page, live_serve
     marks = record_stages("job interview", interview)
     assert set(CONNECT_STAGES) <= set(marks)
     assert marks["active"] < 10_000
+
+    # Feedback ran on end (Celery eager): the report shows the measured analytics.
+    interview.refresh_from_db()
+    assert interview.feedback_status == Interview.FeedbackStatus.READY
+    page.reload()
+    analytics = page.locator('[data-role="analytics"]')
+    expect(analytics).to_be_visible()
+    expect(analytics.locator('dd[data-metric="words"]')).to_have_text(str(len(ANSWER.split())))
 
 
 def _case(questions: int = 4) -> Case:
