@@ -205,9 +205,14 @@ def realtime_session_mint(
         interview, started_here = _job_interview_ready(interview=interview, actor=actor)
     else:
         _case_token_check(interview=interview, actor=actor, question_number=question_number)
+    try:
+        instructions = _instructions_for(interview=interview, question_number=question_number)
+    except RealtimeError:
+        if started_here:  # never keep a charge for a session we cannot even ask for
+            lifecycle.interview_start_revert(interview=interview, reason="No instructions")
+        raise
     session = realtime_session_config(
-        instructions=_instructions_for(interview=interview, question_number=question_number),
-        thinking_time=_thinking_time(interview.owner),
+        instructions=instructions, thinking_time=_thinking_time(interview.owner)
     )
     clock.db_since_mark()
     attempt = _Attempt(interview, actor, question_number, ttl, session, clock)
@@ -218,10 +223,7 @@ def realtime_session_mint(
             ttl=ttl,
             safety_identifier=gateway.safety_identifier_for(user_id=actor.pk),
         )
-    except BreakerOpen as exc:
-        clock.upstream_since_mark()
-        raise attempt.failed(exc, started_here=started_here) from None
-    except gateway.OpenAIError as exc:
+    except (BreakerOpen, gateway.OpenAIError) as exc:
         clock.upstream_since_mark()
         raise attempt.failed(exc, started_here=started_here) from None
     clock.upstream_since_mark()
