@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -51,6 +51,20 @@ def resume_remove(request: HttpRequest) -> HttpResponse:
     services.resume_remove(profile=services.profile_for(request.user))
     messages.success(request, "Your resume is removed.")
     return redirect("profile")
+
+
+@login_required
+def resume_download(request: HttpRequest) -> FileResponse:
+    """The candidate's own resume file; media files are never served publicly."""
+    current = services.profile_for(request.user)
+    if not current.resume_file:
+        raise Http404("No resume file.")
+    try:
+        handle = current.resume_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The resume file is missing.") from None
+    name = current.resume_filename or current.resume_file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 def _details_form(current: Profile, *, data: QueryDict | None = None) -> ProfileForm:

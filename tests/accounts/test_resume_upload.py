@@ -187,3 +187,24 @@ def test_only_the_first_30_pdf_pages_are_read(client, candidate):
     text = Profile.objects.get(user=candidate).resume_text
     assert "Page 30 of 31" in text
     assert "Page 31 of 31" not in text
+
+
+def test_candidate_downloads_their_own_file(client, candidate):
+    client.force_login(candidate)
+    original = pdf_with_text("Jane Doe")
+    _upload(client, "jane.pdf", original)
+    response = client.get("/profile/resume/file/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == original
+    assert 'attachment; filename="jane.pdf"' == response["Content-Disposition"]
+
+
+def test_download_without_a_resume_is_404(client, candidate):
+    client.force_login(candidate)
+    assert client.get("/profile/resume/file/").status_code == 404
+
+
+def test_download_needs_login(client, db):
+    response = client.get("/profile/resume/file/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
