@@ -36,10 +36,13 @@ STAGE_REPORT: list[tuple[str, list[tuple[str, int]]]] = []
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser tests run last: Playwright's event loop lives until the session ends, and tests that
+    # call asyncio.run() (the engine's) cannot run while it does. Fast feedback comes first too.
     here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.e2e)
+    browser_items = [item for item in items if here in Path(item.fspath).parents]
+    for item in browser_items:
+        item.add_marker(pytest.mark.e2e)
+    items[:] = [item for item in items if item not in browser_items] + browser_items
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
