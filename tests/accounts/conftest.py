@@ -12,10 +12,8 @@ from PIL import Image
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp_and_fast_hashing(settings, tmp_path):
+def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    # The production hasher costs ~0.5 s per login; these tests log in a lot.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pdf_with_text(*lines: str) -> bytes:

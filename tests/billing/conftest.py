@@ -73,9 +73,3 @@ def stripe_payment(user, *, pack=None, plan=None, reference: str) -> Payment:
         amount_cents=item.price_cents,
         currency=item.currency,
     )
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Personas are created per test; the production hasher costs ~1 s per user here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

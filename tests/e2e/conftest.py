@@ -148,8 +148,6 @@ def room_env(settings, engine, live_server, transactional_db) -> Engine:
     settings.SECURE_HSTS_SECONDS = 0
     settings.REALTIME_BASE_URL = engine.base_url
     settings.REALTIME_PROVIDER = "local"
-    # Users are made inside the tests; a cheap hasher keeps sign-in from dominating the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The breaker's state may live in Redis and outlast other tests: start every room closed.
     breaker_reset()
     engine.configure(refuse=False, refuse_calls=False, latency_ms=0, failure_rate=0)
