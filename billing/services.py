@@ -43,9 +43,13 @@ class LedgerResult:
 
 
 def _locked_account(user_id: object) -> CreditAccount:
-    # get_or_create first so the row exists to lock; the lock serialises every change to it.
-    CreditAccount.objects.get_or_create(user_id=user_id)
-    return CreditAccount.objects.select_for_update().get(user_id=user_id)
+    # The lock serialises every change to the balance. A first change creates the row, then
+    # locks it; every later one is a single SELECT ... FOR UPDATE.
+    account = CreditAccount.objects.select_for_update().filter(user_id=user_id).first()
+    if account is None:
+        CreditAccount.objects.get_or_create(user_id=user_id)
+        account = CreditAccount.objects.select_for_update().get(user_id=user_id)
+    return account
 
 
 def _existing(idempotency_key: str) -> LedgerEntry | None:

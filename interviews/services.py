@@ -283,14 +283,17 @@ def _refund_if_never_minted(*, interview: Interview, reason: str) -> bool:
 
 def interview_session_minted(*, interview: Interview) -> None:
     """Record that an upstream session was minted (only the first time counts)."""
+    if interview.first_minted_at is not None:
+        return  # never cleared once set: a reconnect or a later question costs no query
     now = timezone.now()
-    Interview.objects.filter(pk=interview.pk, first_minted_at__isnull=True).update(
+    updated = Interview.objects.filter(pk=interview.pk, first_minted_at__isnull=True).update(
         first_minted_at=now, updated_at=now
     )
-    if interview.first_minted_at is None:
-        interview.first_minted_at = Interview.objects.values_list("first_minted_at", flat=True).get(
-            pk=interview.pk
-        )
+    interview.first_minted_at = (
+        now
+        if updated
+        else Interview.objects.values_list("first_minted_at", flat=True).get(pk=interview.pk)
+    )
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from billing import services as billing
 from billing.models import LedgerEntry
@@ -243,3 +244,16 @@ def test_a_mint_that_outlives_a_concurrent_failed_first_mint_is_still_paid_for(c
     assert _ledger(candidate) == [("interview_debit", -1), ("refund", 1), ("interview_debit", -1)]
     assert billing.credits_balance(user_id=candidate.pk) == 2
     assert _audit_passes()
+
+
+def test_first_mint_that_charges_costs_at_most_11_queries(candidate, mint_route):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.post(session_url(interview)).status_code == 200
+    # Savepoints come from the test's own wrapping transaction, not from the request's work.
+    real = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # JWT user; interview + owner + profile; the start: interview FOR UPDATE, credit account
+    # FOR UPDATE, idempotency check, balance UPDATE, ledger INSERT, interview UPDATE; then the
+    # minted mark, the still-started check, the RealtimeSession INSERT.
+    assert len(real) <= 11, "\n".join(real)
