@@ -104,9 +104,9 @@ def _mint_response(
         )
     except services.RealtimeError as exc:
         raise ApiError(exc.message, exc.code, exc.status, headers=exc.headers) from exc
-    body = MintOutputSerializer(result.body).data
+    # The service already built the contract's body; MintOutputSerializer only documents it.
     return Response(
-        body, headers={"Server-Timing": result.server_timing, "Cache-Control": "no-store"}
+        result.body, headers={"Server-Timing": result.server_timing, "Cache-Control": "no-store"}
     )
 
 
