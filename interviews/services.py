@@ -206,10 +206,15 @@ def interview_start(*, interview: Interview, actor: User) -> Interview:
     return interview
 
 
+def interview_case_access_ok(*, interview: Interview, actor: User) -> bool:
+    """True if a case interview may run: the actor is staff or the owner has a subscription."""
+    # The one rule for starting a case interview and minting its question tokens (realtime).
+    # Staff exemption goes by the actor: only the owner or staff may act on an interview at all.
+    return actor.is_staff or billing.subscription_is_active(user_id=interview.owner_id)
+
+
 def _subscription_check(*, interview: Interview, actor: User) -> None:
-    if actor.is_staff or interview.owner.is_staff:
-        return
-    if not billing.subscription_is_active(user_id=interview.owner_id):
+    if not interview_case_access_ok(interview=interview, actor=actor):
         raise SubscriptionRequired(
             "Case interviews need an active subscription. Choose a plan on the pricing page."
         )

@@ -18,7 +18,6 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Profile, User
-from billing import services as billing
 from interviews import services as lifecycle
 from interviews.models import Interview
 from realtime.models import RealtimeSession
@@ -114,7 +113,7 @@ def _case_token_check(*, interview: Interview, actor: User, question_number: int
             "wrong_interview_kind",
             400,
         )
-    if not actor.is_staff and not billing.subscription_is_active(user_id=interview.owner_id):
+    if not lifecycle.interview_case_access_ok(interview=interview, actor=actor):
         raise RealtimeError(
             "Case interviews need an active subscription. Choose a plan on the pricing page.",
             "subscription_required",
