@@ -9,25 +9,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from interviews.case_library import cases_published
+from interviews.case_library import CASE_FACTS, cases_published
 from interviews.models import Case
 from vocahire.lib.api import ApiError
 
-# Deliberately an allow-list: the evaluator context (and question prompts) never leave the server
-# through this API; the interviewer reveals questions one at a time during the interview.
-CASE_FIELDS = [
-    "id",
-    "slug",
-    "title",
-    "case_type",
-    "lead_type",
-    "difficulty",
-    "industry",
-    "summary",
-    "estimated_minutes",
-    "version",
-    "question_count",
-]
+# The evaluator context (and question prompts) never leave the server through this API; the
+# interviewer reveals questions one at a time during the interview.
+CASE_FIELDS = ["id", "slug", *CASE_FACTS, "version", "question_count"]
 
 
 class CaseOutput(serializers.ModelSerializer):

@@ -22,17 +22,19 @@ from interviews.models import Case, CaseQuestion
 FORMAT_VERSION = 1
 BUNDLED_CASES_PATH = Path(__file__).resolve().parent / "data" / "cases.json"
 
-# Fields whose change makes a new version of a case; `published` is a switch, not content.
-CONTENT_FIELDS = (
+# What the library tells about a case before it is started (pages and the public API): an
+# allow-list, so the prompt, the questions and their evaluator context are never listed by default.
+CASE_FACTS = (
     "title",
     "case_type",
     "lead_type",
     "difficulty",
     "industry",
     "summary",
-    "prompt",
     "estimated_minutes",
 )
+# Fields whose change makes a new version of a case; `published` is a switch, not content.
+CONTENT_FIELDS = (*CASE_FACTS, "prompt")
 CASE_FIELDS = ("slug", *CONTENT_FIELDS, "published", "questions")
 QUESTION_FIELDS = ("number", "kind", "prompt", "evaluator_context")
 MAX_QUESTIONS = 12

@@ -79,7 +79,8 @@ def _case_for_new(request: HttpRequest) -> Case | None:
     return get_object_or_404(cases.prefetch_related("questions"), slug=slug)
 
 
-def _interview_for_page(request: HttpRequest, interview_id: object) -> Interview:
+def interview_for_page(request: HttpRequest, interview_id: object) -> Interview:
+    """The interview for a page: 404 if unknown, 403 unless the user owns it or is staff."""
     try:
         return services.interview_for_actor(interview_id=interview_id, actor=request.user)
     except services.InterviewNotFound as exc:
@@ -90,7 +91,7 @@ def _interview_for_page(request: HttpRequest, interview_id: object) -> Interview
 
 @login_required
 def interview_detail(request: HttpRequest, interview_id: object) -> HttpResponse:
-    interview = _interview_for_page(request, interview_id)
+    interview = interview_for_page(request, interview_id)
     context = {
         "interview": interview,
         "questions": _transcript_by_question(interview),
@@ -121,7 +122,7 @@ def _transcript_by_question(interview: Interview) -> list[dict]:
 
 @login_required
 def interview_room(request: HttpRequest, interview_id: object) -> HttpResponse:
-    interview = _interview_for_page(request, interview_id)
+    interview = interview_for_page(request, interview_id)
     context = {"interview": interview, "room_data": _room_data(interview)}
     return render(request, "interviews/room.html", context)
 
