@@ -1,4 +1,8 @@
-"""Case library API: published cases with their question count, never the evaluator context."""
+"""Case library API: published cases with their question count, never the evaluator context.
+
+Public (AllowAny) on purpose, like the /cases/ pages it mirrors: it shows only what a published
+case tells before it starts. Session or JWT credentials are accepted but not required.
+"""
 
 from __future__ import annotations
 

@@ -135,3 +135,12 @@ def test_list_query_count_stays_fixed_as_cases_grow(candidate, django_assert_num
         response = client.get("/api/v1/cases")
     assert len(response.json()) == 22
     assert SECRET not in response.content.decode()
+
+
+def test_detail_is_public_like_the_case_library_page() -> None:
+    case = make_case("open-case")
+
+    response = APIClient().get(f"/api/v1/cases/{case.pk}")
+
+    assert response.status_code == 200
+    assert response.json()["slug"] == "open-case"
