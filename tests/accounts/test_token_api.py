@@ -137,3 +137,44 @@ def test_password_guessing_is_throttled(api_client, candidate):
         codes = [_obtain(api_client, password=f"guess-{n}").status_code for n in range(21)]
     assert codes[:20] == [401] * 20
     assert codes[20] == 429
+
+
+SIGN_IN_AGAIN = {
+    "detail": "Your session has expired or the token is invalid. Sign in again.",
+    "code": "not_authenticated",
+}
+
+
+def test_bad_token_says_to_sign_in_again(api_client, candidate):
+    # simplejwt's own "Given token not valid for any token type" tells a person nothing.
+    assert _protected(api_client, "abc.def.ghi").json() == SIGN_IN_AGAIN
+    with time_machine.travel(timezone.now() - timedelta(hours=1), tick=False):
+        expired = _obtain(api_client).json()["access"]
+    assert _protected(api_client, expired).json() == SIGN_IN_AGAIN
+    refresh = api_client.post("/api/v1/auth/token/refresh", {"refresh": "abc"}, format="json")
+    assert refresh.status_code == 401
+    assert refresh.json() == SIGN_IN_AGAIN
+
+
+def test_malformed_authorization_header_says_how_to_send_it(api_client, db):
+    response = api_client.get(PROTECTED, HTTP_AUTHORIZATION="Bearer two words")
+    assert response.status_code == 401
+    assert response.json() == {
+        "detail": "The Authorization header is malformed. Send it as 'Bearer <access token>'.",
+        "code": "not_authenticated",
+    }
+
+
+def test_token_of_a_deleted_account_says_to_sign_in_again(api_client, db):
+    import uuid
+
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    # A validly signed token whose user is gone (ledger rows keep real users from being deleted).
+    access = AccessToken()
+    access["user_id"] = str(uuid.uuid4())
+    response = _protected(api_client, str(access))
+    assert response.status_code == 401
+    assert response.json()["detail"] == (
+        "The account this token belongs to no longer exists. Sign in again."
+    )

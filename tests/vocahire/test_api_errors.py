@@ -41,7 +41,10 @@ def test_missing_credentials_401_in_our_shape(api_client, db):
     response = api_client.get("/api/v1/me")
     assert response.status_code == 401
     assert response.json() == {
-        "detail": "Authentication credentials were not provided.",
+        "detail": (
+            "Sign in first: send your session cookie or an"
+            " 'Authorization: Bearer <access token>' header."
+        ),
         "code": "not_authenticated",
     }
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework_simplejwt.exceptions import AuthenticationFailed as JwtAuthenticationFailed
 
 from vocahire.lib.middleware import DATABASE_UNAVAILABLE_ERRORS
 
@@ -31,6 +32,29 @@ _DEFAULT_CODES = {
     status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
     status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
 }
+
+
+# simplejwt's own sentences ("Given token not valid for any token type") tell a person nothing
+# they can do; these say what to do next. Keyed by simplejwt's inner code.
+_JWT_DETAILS = {
+    "token_not_valid": "Your session has expired or the token is invalid. Sign in again.",
+    "bad_authorization_header": (
+        "The Authorization header is malformed. Send it as 'Bearer <access token>'."
+    ),
+    "user_not_found": "The account this token belongs to no longer exists. Sign in again.",
+    "user_inactive": "This account is deactivated. Contact support to reactivate it.",
+}
+_NOT_AUTHENTICATED_DETAIL = (
+    "Sign in first: send your session cookie or an 'Authorization: Bearer <access token>' header."
+)
+
+
+def _unauthenticated_detail(exc: exceptions.APIException) -> str | None:
+    if isinstance(exc, JwtAuthenticationFailed) and isinstance(exc.detail, dict):
+        return _JWT_DETAILS.get(str(exc.detail.get("code")), _JWT_DETAILS["token_not_valid"])
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return _NOT_AUTHENTICATED_DETAIL
+    return None
 
 
 def _flatten(detail: Any) -> str:
@@ -82,8 +106,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         }
         return response
     code = getattr(exc, "default_code", None) or _DEFAULT_CODES.get(response.status_code, "error")
+    detail = response.data.get("detail") if isinstance(response.data, dict) else response.data
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         code = "not_authenticated"
-    detail = response.data.get("detail") if isinstance(response.data, dict) else response.data
+        detail = _unauthenticated_detail(exc) or detail
     response.data = {"detail": _flatten(detail), "code": code}
     return response
