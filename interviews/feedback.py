@@ -12,13 +12,15 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import jsonschema
 from celery import current_task
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -533,11 +535,41 @@ def _ai_enabled() -> bool:
     return settings.REALTIME_PROVIDER == "openai"
 
 
+# Longer than one generation can take (two model calls, each with the gateway's one retry) and
+# shorter than STALLED_AFTER, so a worker killed mid-call never blocks `--stalled` from retrying.
+GENERATING_LEASE_SECONDS = 600
+
+
+@contextmanager
+def _generation_claim(*, interview_id: object) -> Iterator[bool]:
+    # One worker grades an interview at a time: a duplicate task delivery, a regenerate racing the
+    # queued task, or two workers would otherwise pay for the same model call twice. The cache's
+    # add() is atomic (SET NX in Redis) and the lease frees itself if the worker dies.
+    key = f"feedback:generating:{interview_id}"
+    claimed = cache.add(key, "1", timeout=GENERATING_LEASE_SECONDS)
+    if claimed is None:  # cache unreachable (IGNORE_EXCEPTIONS): grade rather than stall
+        logger.warning("feedback claim skipped interview=%s: cache unavailable", interview_id)
+    try:
+        yield claimed is not False
+    finally:
+        if claimed:
+            cache.delete(key)
+
+
 def feedback_generate(*, interview_id: object) -> Feedback | None:
     """Produce the report: pending -> ready, not_enough or failed; transient errors raise to retry."""
-    interview = Interview.objects.filter(pk=interview_id).first()
-    if interview is None or interview.feedback_status == Interview.FeedbackStatus.READY:
-        return None  # deleted meanwhile, or a duplicate delivery of the task
+    with _generation_claim(interview_id=interview_id) as claimed:
+        if not claimed:
+            logger.info("feedback already being written interview=%s", interview_id)
+            return None
+        # Read after claiming, so a report finished by the worker that held the claim is seen.
+        interview = Interview.objects.filter(pk=interview_id).first()
+        if interview is None or interview.feedback_status != Interview.FeedbackStatus.PENDING:
+            return None  # deleted meanwhile, or a duplicate delivery of a finished task
+        return _feedback_write(interview=interview)
+
+
+def _feedback_write(*, interview: Interview) -> Feedback:
     attempts = _attempt_count(interview=interview)
     turns = interview_turns(interview=interview)
     analytics = analytics_compute(

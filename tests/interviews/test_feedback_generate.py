@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import httpx
 import pytest
 import respx
+from django.db import connection
 
 from interviews import feedback
 from interviews.models import Feedback, Interview
@@ -294,3 +296,59 @@ def test_the_candidate_cannot_close_the_transcript_block(candidate):
 
     assert text.count("</transcript>") == 2  # one per question, none from the candidate
     assert "‹/transcript›" in text
+
+
+def _generate_in_thread(interview_id: object, outcomes: list) -> None:
+    try:
+        outcomes.append(feedback.feedback_generate(interview_id=interview_id))
+    except Exception as exc:  # recorded so the test fails loudly with the cause
+        outcomes.append(repr(exc))
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_make_one_model_call(candidate, openai_key, postgres_only):
+    # Worker A is inside the model call when worker B (a duplicate delivery) starts: B must
+    # neither call the model nor touch the report A is writing.
+    in_call, b_done = threading.Event(), threading.Event()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        in_call.set()
+        b_done.wait(timeout=10)
+        return _ok("responses_case_feedback.json")
+
+    interview = finished_case_interview(candidate)
+    outcomes_a: list = []
+    outcomes_b: list = []
+    with respx.mock(assert_all_called=False) as upstream:
+        route = upstream.post(RESPONSES_URL).mock(side_effect=answer)
+        worker_a = threading.Thread(target=_generate_in_thread, args=(interview.pk, outcomes_a))
+        worker_a.start()
+        assert in_call.wait(timeout=10)
+        worker_b = threading.Thread(target=_generate_in_thread, args=(interview.pk, outcomes_b))
+        worker_b.start()
+        worker_b.join(timeout=10)
+        b_done.set()
+        worker_a.join(timeout=10)
+
+    assert outcomes_b == [None]
+    assert isinstance(outcomes_a[0], Feedback)
+    assert route.call_count == 1
+    assert _status(interview) == "ready"
+    assert Feedback.objects.get(interview=interview).attempts == 1
+
+
+@respx.mock
+def test_after_the_claim_is_released_a_failed_report_is_not_regraded(candidate, openai_key):
+    # A late duplicate delivery finds the report final and leaves it alone.
+    route = respx.post(RESPONSES_URL).mock(
+        return_value=httpx.Response(401, json=_payload("responses_error_invalid_api_key.json"))
+    )
+    interview = finished_case_interview(candidate)
+
+    feedback.feedback_generate(interview_id=interview.pk)
+    feedback.feedback_generate(interview_id=interview.pk)
+
+    assert route.call_count == 1
+    assert _status(interview) == "failed"
