@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Profile, User
@@ -246,10 +247,8 @@ class _Attempt:
 
     def minted(self, secret: gateway.ClientSecret) -> MintResult:
         cache.set(LAST_UPSTREAM_MS_KEY, round(secret.upstream_ms, 1), None)
-        first_mint = self.interview.first_minted_at is None
-        lifecycle.interview_session_minted(interview=self.interview)
-        if first_mint and self.question_number is None:
-            self._start_again_if_reverted()
+        if self.interview.first_minted_at is None:
+            self._first_mint_mark()
         record = self._record(
             outcome=RealtimeSession.Outcome.MINTED,
             upstream_session_id=secret.session_id,
@@ -261,16 +260,20 @@ class _Attempt:
             record=record,
         )
 
-    def _start_again_if_reverted(self) -> None:
-        # A concurrent first mint that failed may have reverted (refunded) the start while this
-        # one was in flight. Checked after the minted mark, which stops any later revert: start
-        # again so the session handed out is paid for, exactly once.
-        if Interview.objects.filter(
-            pk=self.interview.pk, status=Interview.Status.IN_PROGRESS
-        ).exists():
+    def _first_mint_mark(self) -> None:
+        if self.question_number is not None:  # case questions are never reverted
+            lifecycle.interview_session_minted(interview=self.interview)
             return
+        # A concurrent first mint that failed may have reverted (refunded) the start while this
+        # one was in flight. Start again (a no-op when still started) and mark it minted under
+        # one row lock, so no revert slips in between: the session handed out is paid for exactly
+        # once, and if starting again fails nothing is marked and a later failed mint is refunded.
         try:
-            self.interview = lifecycle.interview_start(interview=self.interview, actor=self.actor)
+            with transaction.atomic():
+                self.interview = lifecycle.interview_start(
+                    interview=self.interview, actor=self.actor
+                )
+                lifecycle.interview_session_minted(interview=self.interview)
         except lifecycle.InterviewError as exc:
             self._record(outcome=RealtimeSession.Outcome.UPSTREAM_ERROR, error_code=exc.code)
             raise RealtimeError(exc.message, exc.code, exc.status) from exc

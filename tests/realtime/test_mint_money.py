@@ -257,3 +257,45 @@ def test_first_mint_that_charges_costs_at_most_11_queries(candidate, mint_route)
     # FOR UPDATE, idempotency check, balance UPDATE, ledger INSERT, interview UPDATE; then the
     # minted mark, the still-started check, the RealtimeSession INSERT.
     assert len(real) <= 11, "\n".join(real)
+
+
+def test_a_mint_whose_restart_after_a_concurrent_revert_fails_leaves_no_minted_mark(
+    candidate, upstream
+):
+    # Concurrent first mints: another one fails and reverts (refunds) the start while this one is
+    # in flight, and the credits are spent elsewhere before this one can start again. The session
+    # minted upstream is thrown away unpaid; the interview must not keep a minted mark, or its next
+    # failed first mint would never be refunded.
+    interview = job_interview_draft(candidate)
+
+    def revert_and_spend_the_credits(request):
+        lifecycle.interview_start_revert(interview=interview, reason="concurrent mint failed")
+        billing.credits_debit(
+            user_id=candidate.pk, amount=3, idempotency_key="elsewhere", reference="elsewhere"
+        )
+        return OK
+
+    route = upstream.post("/realtime/client_secrets").mock(side_effect=revert_and_spend_the_credits)
+    client = jwt_client(candidate)
+
+    response = client.post(session_url(interview))
+
+    assert response.status_code == 402
+    assert response.json()["code"] == "insufficient_credits"
+    assert SECRET not in response.content.decode()
+    interview.refresh_from_db()
+    assert (interview.status, interview.first_minted_at) == (Interview.Status.DRAFT, None)
+
+    billing.credits_grant(
+        user_id=candidate.pk, amount=1, kind=LedgerEntry.Kind.STAFF_GRANT, idempotency_key="top-up"
+    )
+    route.side_effect = None
+    route.mock(return_value=upstream_error(500, "error_server.json"))
+    failed = client.post(session_url(interview))
+
+    assert failed.status_code == 502
+    assert failed.json()["detail"].endswith("No credits were used.")
+    assert billing.credits_balance(user_id=candidate.pk) == 1
+    interview.refresh_from_db()
+    assert (interview.status, interview.first_minted_at) == (Interview.Status.DRAFT, None)
+    assert _audit_passes()
