@@ -35,13 +35,16 @@ class EngineConfig:
     failure_rate: float = 0.0
     refuse: bool = False  # client_secrets answers 503, as when OpenAI is down
     refuse_calls: bool = False  # calls answers 503: the WebRTC connect fails after a good mint
+    # calls answers 201 but the engine then takes no part in ICE, as behind a firewall that drops
+    # UDP: the browser's audio link never opens (the room's ice_failed).
+    drop_media: bool = False
 
     def update(self, changes: dict[str, Any]) -> None:
         """Apply known, type-checked changes; raise ValueError on anything else."""
         for name, value in changes.items():
             if name == "api_key" or name not in self.__dataclass_fields__:
                 raise ValueError(f"unknown setting {name!r}")
-            if name in ("refuse", "refuse_calls") and not isinstance(value, bool):
+            if name in ("refuse", "refuse_calls", "drop_media") and not isinstance(value, bool):
                 raise ValueError(f"{name} must be true or false")
             if name in ("latency_ms", "failure_rate") and (
                 isinstance(value, bool) or not isinstance(value, int | float) or value < 0

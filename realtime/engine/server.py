@@ -253,6 +253,9 @@ async def call_create(request: web.Request) -> web.Response:
         return openai_error(
             400, f"The SDP offer could not be applied: {exc}", param="sdp", code="invalid_offer"
         )
+    if engine.config.drop_media:
+        # The call exists (hang-up finds it) but its media side is gone before ICE can connect.
+        await engine.calls[call_id].close()
     log.info("call %s opened", call_id)
     return web.Response(
         status=201,

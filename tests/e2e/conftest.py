@@ -31,6 +31,14 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 # browser steps are plain synchronous code, so Django's async-safety guard is relaxed here only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+ENGINE_DEFAULTS = {
+    "refuse": False,
+    "refuse_calls": False,
+    "drop_media": False,
+    "latency_ms": 0,
+    "failure_rate": 0,
+}
+
 # Start-to-active per stage, collected by the tests and printed at the end of the run.
 STAGE_REPORT: list[tuple[str, list[tuple[str, int]]]] = []
 
@@ -150,9 +158,9 @@ def room_env(settings, engine, live_server, transactional_db) -> Engine:
     settings.REALTIME_PROVIDER = "local"
     # The breaker's state may live in Redis and outlast other tests: start every room closed.
     breaker_reset()
-    engine.configure(refuse=False, refuse_calls=False, latency_ms=0, failure_rate=0)
+    engine.configure(**ENGINE_DEFAULTS)
     yield engine
-    engine.configure(refuse=False, refuse_calls=False, latency_ms=0, failure_rate=0)
+    engine.configure(**ENGINE_DEFAULTS)
     breaker_reset()
 
 

@@ -26,7 +26,13 @@ def engine():
 @pytest.fixture
 def http(engine):
     engine.config.update(
-        {"latency_ms": 0, "failure_rate": 0, "refuse": False, "refuse_calls": False}
+        {
+            "latency_ms": 0,
+            "failure_rate": 0,
+            "refuse": False,
+            "refuse_calls": False,
+            "drop_media": False,
+        }
     )
     with httpx.Client(base_url=engine.base_url, timeout=5) as client:
         yield client
@@ -268,7 +274,14 @@ def test_refuse_calls_mode_fails_the_sdp_exchange_with_503(http, engine):
 def test_config_hook_rejects_unknown_or_mistyped_settings(http):
     url = http.base_url.join("/_engine/config")
 
-    for bad in ({"api_key": "x"}, {"refuse": "yes"}, {"failure_rate": 2}, {"latency_ms": -1}):
+    bad_settings = (
+        {"api_key": "x"},
+        {"refuse": "yes"},
+        {"drop_media": 1},
+        {"failure_rate": 2},
+        {"latency_ms": -1},
+    )
+    for bad in bad_settings:
         assert http.post(url, json=bad).status_code == 400, bad
 
     assert http.get(url).json() == {
@@ -276,6 +289,7 @@ def test_config_hook_rejects_unknown_or_mistyped_settings(http):
         "failure_rate": 0,
         "refuse": False,
         "refuse_calls": False,
+        "drop_media": False,
     }
 
 

@@ -250,6 +250,32 @@ def test_a_secret_opens_one_call_only(engine):
     assert second.json()["error"]["code"] == "invalid_api_key"
 
 
+def test_drop_media_mode_answers_the_call_but_never_connects_it(engine):
+    """For the room's ice_failed: a good SDP answer, then no peer on the other side."""
+    minted = mint(engine, JOB_INSTRUCTIONS)
+    engine.config.update({"drop_media": True})
+
+    async def connect() -> tuple[httpx.Response, str]:
+        candidate = Candidate()
+        try:
+            response = await candidate.connect(engine.base_url, minted["value"])
+            return response, candidate.pc.remoteDescription.type
+        finally:
+            await candidate.close()
+
+    try:
+        response, applied = asyncio.run(connect())
+    finally:
+        engine.config.update({"drop_media": False})
+
+    assert response.status_code == 201 and applied == "answer"
+    call_id = response.headers["Location"].rsplit("/", 1)[1]
+    call = engine.engine.calls[call_id]
+    assert call.closed and call.pc.connectionState == "closed"
+    assert call.interviewer.channel is None  # the data channel never opened
+    assert hangup(engine, call_id).status_code == 200  # the server can still end it
+
+
 def test_case_call_asks_the_current_question_from_the_instructions(engine):
     minted = mint(engine, CASE_INSTRUCTIONS)
 

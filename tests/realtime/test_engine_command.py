@@ -56,7 +56,7 @@ def test_flags_reach_the_engine_and_sigterm_stops_it(settings, monkeypatch):
 
     call_command(
         "runrealtime", "--port", str(port), "--latency-ms", "5", "--failure-rate", "0",
-        "--refuse", stdout=out,
+        "--refuse", "--drop-media", stdout=out,
     )  # fmt: skip
 
     assert seen["config"].api_key == "sk-command-key"
@@ -65,6 +65,7 @@ def test_flags_reach_the_engine_and_sigterm_stops_it(settings, monkeypatch):
         "failure_rate": 0.0,
         "refuse": True,
         "refuse_calls": False,
+        "drop_media": True,
     }
     assert seen["mint_status"] == 503  # --refuse
     assert f"127.0.0.1:{port}/v1" in out.getvalue()

@@ -30,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--refuse-calls", action="store_true", help="answer calls (the SDP exchange) with 503"
         )
+        parser.add_argument(
+            "--drop-media",
+            action="store_true",
+            help="answer calls but never connect the audio (the browser's ICE fails)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 0 <= options["failure_rate"] <= 1:
@@ -40,6 +45,7 @@ class Command(BaseCommand):
             failure_rate=options["failure_rate"],
             refuse=options["refuse"],
             refuse_calls=options["refuse_calls"],
+            drop_media=options["drop_media"],
         )
         self.stdout.write(
             f"Local realtime engine on http://{options['host']}:{options['port']}/v1 "
