@@ -166,3 +166,27 @@ def test_field_errors_are_tied_to_their_inputs(client, candidate):
     page = _signup(client, "candidate@example.com").content.decode()
     assert 'aria-invalid="true" aria-describedby="email-errors"' in page
     assert '<div id="email-errors">' in page
+
+
+def test_password_errors_and_help_are_tied_to_the_password_inputs(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "typed@example.com", "password1": "123", "password2": "123"},
+    )
+    page = response.content.decode()
+    assert re.search(
+        r'<input type="password" name="password1" id="id_password1" aria-invalid="true"'
+        r' aria-describedby="password1-help password1-errors"',
+        page,
+    )
+    assert '<span class="helptext" id="password1-help">' in page
+    assert '<div id="password1-errors">' in page
+    # What the person typed comes back in the email field, never in a password field.
+    assert 'value="typed@example.com"' in page
+    assert 'value="123"' not in page
+
+
+def test_login_form_keeps_the_typed_email_and_no_password(client, candidate):
+    page = _login(client, "candidate@example.com", "wrong-password").content.decode()
+    assert re.search(r'name="login" id="id_login"[^>]* value="candidate@example.com"', page)
+    assert "wrong-password" not in page
