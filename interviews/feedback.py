@@ -154,15 +154,21 @@ def delivery_metrics(turns: Sequence[Turn]) -> dict:
     mine = [t for t in turns if t.is_candidate]
     spoken = [t for t in mine if t.source == "speech" and t.duration_ms > 0]
     speaking_ms = sum(t.duration_ms for t in spoken)
+    # Untranscribed speech is speaking time, but rates per minute only divide by the time whose
+    # words we have: otherwise it would drag pace and fillers per minute down with invented zeros.
+    untranscribed_ms = sum(t.duration_ms for t in spoken if is_untranscribed(t.text))
+    transcribed_ms = speaking_ms - untranscribed_ms
     spoken_words = sum(words_count(t.text) for t in spoken)
+    fillers = sum(fillers_count(t.text) for t in spoken)
     interviewer_ms = sum(t.duration_ms for t in turns if not t.is_candidate)
     talk_ms = speaking_ms + interviewer_ms
     return {
         "speaking_ms": speaking_ms,
+        "untranscribed_ms": untranscribed_ms,
         "words": sum(words_count(t.text) for t in mine),
-        "words_per_minute": _per_minute(spoken_words, speaking_ms) if spoken_words else None,
-        "fillers": sum(fillers_count(t.text) for t in spoken),
-        "fillers_per_minute": _per_minute(sum(fillers_count(t.text) for t in spoken), speaking_ms),
+        "words_per_minute": _per_minute(spoken_words, transcribed_ms) if spoken_words else None,
+        "fillers": fillers,
+        "fillers_per_minute": _per_minute(fillers, transcribed_ms),
         "longest_pause_ms": longest_pause_ms(turns),
         "talk_share": round(speaking_ms / talk_ms, 3) if talk_ms else None,
     }

@@ -73,6 +73,7 @@ def test_overall_figures(analytics):
     assert analytics["label"] == "measured"
     assert overall == {
         "speaking_ms": 50000,
+        "untranscribed_ms": 0,
         "words": 53,
         "words_per_minute": 56.4,
         "fillers": 4,

@@ -124,3 +124,46 @@ def test_a_stuck_pending_report_stops_refreshing_and_says_so(client, candidate):
 
     assert 'data-role="report-stalled"' in html
     assert 'http-equiv="refresh"' not in html
+
+
+UNTRANSCRIBED = "[untranscribed speech, 12.0 seconds: the local engine has no transcriber]"
+
+
+def test_untranscribed_speech_is_shown_as_such_not_as_no_answer(client, candidate):
+    typed = (
+        "Revenue fell because volume dropped in the north region while prices held; fixed "
+        "costs stayed flat and variable costs rose slightly with the new supplier contract."
+    )
+    interview = finished_case_interview(
+        candidate,
+        turns=[
+            (1, "candidate", UNTRANSCRIBED, 0, 12000, "speech"),
+            (1, "candidate", typed, 13000, 0, "typed"),
+            (2, "candidate", UNTRANSCRIBED, 20000, 9000, "speech"),
+        ],
+    )
+    feedback_generate(interview_id=interview.pk)
+    _login(client, candidate)
+
+    page = _page(client, interview).content.decode()
+    html = page.split('id="report"')[1].split('data-role="transcript"')[0]
+
+    assert "untranscribed speech" not in html  # the report never shows the placeholder as words
+    assert '<dd data-metric="untranscribed_time">21 s</dd>' in html
+    assert '<dd data-metric="words_per_minute">n/a</dd>' in html
+    assert html.count('data-role="untranscribed"') == 2  # one note per question
+    assert "9 s of your speech here could not be transcribed" in html
+    assert "No answer was recorded" not in html  # question 2 was spoken, just not transcribed
+
+
+def test_not_enough_says_when_speech_was_heard_but_not_transcribed(client, candidate):
+    interview = finished_case_interview(
+        candidate, turns=[(1, "candidate", UNTRANSCRIBED, 0, 95000, "speech")]
+    )
+    feedback_generate(interview_id=interview.pk)
+    _login(client, candidate)
+
+    html = _page(client, interview).content.decode()
+
+    assert 'data-role="not-enough"' in html
+    assert "You did speak for 1 min 35 s, but this server could not" in html
