@@ -28,3 +28,11 @@ def feedback_generate_task(interview_id: str) -> None:
     from interviews.feedback import feedback_generate
 
     feedback_generate(interview_id=interview_id)
+
+
+@shared_task
+def feedback_stalled_requeue_task() -> int:
+    """Re-queue reports stuck pending after a lost task or worker (Celery beat runs this)."""
+    from interviews.feedback import feedbacks_stalled_requeue
+
+    return len(feedbacks_stalled_requeue())

@@ -117,6 +117,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interviews.tasks.expire_interviews_task",
         "schedule": timedelta(minutes=5),
     },
+    "requeue-stalled-feedback": {
+        "task": "interviews.tasks.feedback_stalled_requeue_task",
+        "schedule": timedelta(minutes=10),
+    },
 }
 
 # --- Email: console embedded, SMTP from EMAIL_URL ---------------------------------------------

@@ -76,3 +76,21 @@ def test_stalled_pending_reports_are_queued_again(candidate):
     assert out.strip() == f"{stuck.pk}: ready"
     recent.refresh_from_db()
     assert recent.feedback_status == "pending"
+
+
+def test_celery_beat_requeues_stalled_reports(candidate, settings):
+    from interviews.tasks import feedback_stalled_requeue_task
+
+    stuck = finished_case_interview(candidate)
+    Interview.objects.filter(pk=stuck.pk).update(ended_at=timezone.now() - timedelta(minutes=20))
+    Feedback.objects.create(interview=stuck, attempts=2)  # a lost retry keeps its count
+    recent = finished_case_interview(candidate)
+
+    assert feedback_stalled_requeue_task.delay().get() == 1  # eager: the report is written here
+
+    stuck.refresh_from_db()
+    recent.refresh_from_db()
+    assert (stuck.feedback_status, recent.feedback_status) == ("ready", "pending")
+    assert Feedback.objects.get(interview=stuck).attempts == 3
+    beat = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert feedback_stalled_requeue_task.name in beat
