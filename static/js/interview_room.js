@@ -94,6 +94,7 @@
     deadline: data.deadline ? Date.parse(data.deadline) : null,
     startedAt: data.started_at ? Date.parse(data.started_at) : null,
     mintSentAt: null,
+    lastStage: "idle", // the last step of the connect path reached, kept through an error
     timer: null,
     retry: null,
     muted: false,
@@ -209,6 +210,7 @@
   // --- State and screen ------------------------------------------------------------------------
   function setState(state, reason) {
     room.state = state;
+    if (CONNECT_STAGES.indexOf(state) >= 0 || state === "idle") room.lastStage = state;
     root.dataset.state = state;
     if (reason) root.dataset.error = reason; else delete root.dataset.error;
     var stage = role("stage");
@@ -232,6 +234,8 @@
     if (!list) return;
     var reached = CONNECT_STAGES.indexOf(room.state);
     if (room.state === "ending" || room.state === "ended") reached = CONNECT_STAGES.length;
+    // An error keeps the line where it stopped, so the stage that failed shows as failed.
+    if (room.state === "error") reached = CONNECT_STAGES.indexOf(room.lastStage);
     Array.prototype.forEach.call(list.querySelectorAll("[data-stage]"), function (item) {
       var index = CONNECT_STAGES.indexOf(item.dataset.stage);
       item.classList.toggle("done", reached >= 0 && index < reached);

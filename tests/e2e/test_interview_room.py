@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from billing import services as billing
 from billing.models import LedgerEntry
@@ -38,6 +38,10 @@ def new_job_interview(page: Page, base_url: str, title: str) -> Interview:
 
 def expect_state(page: Page, state: str, timeout: int = 15_000) -> None:
     expect(page.locator(ROOM)).to_have_attribute("data-state", state, timeout=timeout)
+
+
+def stage_item(page: Page, stage: str) -> Locator:
+    return page.locator(f'[data-role="progress"] [data-stage="{stage}"]')
 
 
 def balance(user) -> int:
@@ -220,6 +224,8 @@ def test_upstream_refusing_to_mint_refunds_the_credit(page: Page, live_server, r
     expect_state(page, "error")
     expect(page.locator(ROOM)).to_have_attribute("data-error", "upstream_unavailable")
     expect(page.locator('[data-action="retry"]')).to_be_visible()
+    expect(stage_item(page, "fetching_token")).to_have_class(re.compile(r"\bcurrent\b"))
+    expect(page.locator('[data-action="buy-credits"]')).to_be_hidden()
     assert balance(user) == 3  # charged by the mint, refunded in the same request
     kinds = list(LedgerEntry.objects.filter(user=user).values_list("kind", flat=True))
     assert kinds.count("interview_debit") == kinds.count("refund") == 1
@@ -315,6 +321,9 @@ def test_audio_link_that_never_opens_is_ice_failed_and_retried_for_free(
     page.click('[data-action="start"]')
     expect_state(page, "error")
     expect(page.locator(ROOM)).to_have_attribute("data-error", "ice_failed")
+    # The progress line stops where it failed: the audio link, after a good SDP exchange.
+    expect(stage_item(page, "connecting_webrtc")).to_have_class(re.compile(r"\bcurrent\b"))
+    expect(stage_item(page, "exchanging_sdp")).to_have_class(re.compile(r"\bdone\b"))
     error = page.locator('[data-role="error"]')
     expect(error).to_contain_text("firewall or VPN")
     expect(error).to_contain_text("never uses another credit")
