@@ -6,6 +6,7 @@ charts are never the only way to read a number.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from django.utils.html import escape, format_html
@@ -33,12 +34,13 @@ def bar_chart_svg(
     """Horizontal bars, one per (label, value); None draws an empty track marked "n/a"."""
     span = CHART_WIDTH - LABEL_WIDTH - 60
     height = len(bars) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
-    rows = []
+    rows, said = [], []
     for i, (label, value) in enumerate(bars):
         y = BAR_GAP + i * (BAR_HEIGHT + BAR_GAP)
         width = 0 if value is None or max_value <= 0 else min(value / max_value, 1) * span
         fill = "#cf222e" if label == highlight else "#0a58ca"
         text = "n/a" if value is None else f"{_fmt(value)}{unit}"
+        said.append(f"{label}: {text}" + (" (lowest)" if label == highlight else ""))
         rows.append(
             format_html(
                 '<text x="0" y="{}" class="chart-label">{}</text>'
@@ -61,7 +63,13 @@ def bar_chart_svg(
                 text,
             )
         )
-    return _svg(title=title, width=CHART_WIDTH, height=height, body="".join(rows))
+    return _svg(
+        title=title,
+        description="; ".join(said),
+        width=CHART_WIDTH,
+        height=height,
+        body="".join(rows),
+    )
 
 
 def line_chart_svg(
@@ -107,7 +115,15 @@ def line_chart_svg(
                 name,
             )
         )
-    return _svg(title=title, width=width, height=height, body="".join(parts))
+    said = "; ".join(
+        f"{name}: "
+        + ", ".join(
+            f"{label} {'n/a' if v is None else _fmt(v)}"
+            for label, v in zip(labels, vs, strict=True)
+        )
+        for name, vs in series
+    )
+    return _svg(title=title, description=said, width=width, height=height, body="".join(parts))
 
 
 def _axes(left: float, top: float, plot_w: float, plot_h: float, y_max: float) -> str:
@@ -140,10 +156,15 @@ def _polyline(points: Sequence[tuple[float, float]], color: str) -> str:
     return line + dots
 
 
-def _svg(*, title: str, width: int, height: int, body: str) -> SafeString:
+def _svg(*, title: str, description: str, width: int, height: int, body: str) -> SafeString:
+    # role="img" hides the drawing's own text from screen readers, so the name (title) and the
+    # figures (desc) are referenced explicitly; ids come from the content, unique on a page.
+    uid = "chart-" + hashlib.sha1(f"{title}|{description}".encode()).hexdigest()[:10]  # noqa: S324
     # Only numbers and escaped text reach the markup, so marking it safe is sound.
     return mark_safe(  # noqa: S308
-        f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" '
+        f'<svg class="chart" role="img" aria-labelledby="{uid}-t" aria-describedby="{uid}-d" '
+        f'xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet">'
-        f"<title>{escape(title)}</title>{body}</svg>"
+        f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(description)}</desc>'
+        f"{body}</svg>"
     )

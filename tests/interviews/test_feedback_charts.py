@@ -20,13 +20,14 @@ def test_bars_are_proportional_and_the_weakest_is_highlighted():
     assert _widths(svg) == [span, span, span, span / 2, span, 0.0]
     assert svg.count('fill="#cf222e"') == 1
     assert ">n/a</text>" in svg
-    assert svg.startswith('<svg class="chart" role="img"') and "<title>Scores</title>" in svg
+    assert svg.startswith('<svg class="chart" role="img"') and ">Scores</title>" in svg
 
 
 def test_text_is_escaped():
     svg = charts.bar_chart_svg(title="<b>t</b>", bars=[("<script>x</script>", 1)], max_value=1)
     assert "<script>" not in svg and "&lt;script&gt;" in svg
-    assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in svg
+    assert ">&lt;b&gt;t&lt;/b&gt;</title>" in svg
+    assert "<desc" in svg and "&lt;script&gt;x&lt;/script&gt;: 1</desc>" in svg
 
 
 def test_line_chart_leaves_out_missing_values():
@@ -35,3 +36,22 @@ def test_line_chart_leaves_out_missing_values():
     )
     assert svg.count("<circle") == 2
     assert len(re.search(r'points="([^"]*)"', svg).group(1).split()) == 2
+
+
+def test_charts_have_an_accessible_name_and_the_figures_as_a_description():
+    bars = charts.bar_chart_svg(
+        title="Scores", bars=[("A", 5), ("B", 2.5), ("C", None)], max_value=5, highlight="B"
+    )
+    line = charts.line_chart_svg(
+        title="Pace", labels=["1 Nov", "2 Nov"], series=[("wpm", [100, None])]
+    )
+
+    for svg, name, figures in (
+        (bars, "Scores", "A: 5; B: 2.5 (lowest); C: n/a"),
+        (line, "Pace", "wpm: 1 Nov 100, 2 Nov n/a"),
+    ):
+        labelled = re.search(r'aria-labelledby="([\w-]+)" aria-describedby="([\w-]+)"', svg)
+        assert labelled, svg[:200]
+        assert f'<title id="{labelled[1]}">{name}</title>' in svg
+        assert f'<desc id="{labelled[2]}">{figures}</desc>' in svg
+    assert re.search(r'id="([\w-]+)"', bars)[1] != re.search(r'id="([\w-]+)"', line)[1]
