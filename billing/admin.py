@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from accounts.admin import UserAdmin
+from accounts.models import User
 from billing.models import (
     CreditAccount,
     CreditPack,
@@ -54,17 +56,44 @@ class CreditChangeForm(forms.Form):
 def credits_change_action(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[CreditAccount]
 ) -> HttpResponse | None:
+    accounts = list(queryset.select_related("user"))
+    rows = [(account.pk, account.user, account.balance) for account in accounts]
+    return _credits_change_view(modeladmin, request, rows=rows, action="credits_change_action")
+
+
+@admin.action(description="Grant or adjust credits", permissions=["credits"])
+def user_credits_change_action(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User]
+) -> HttpResponse | None:
+    # Users made by createsuperuser or the admin have no credit account yet; they start at 0.
+    users = list(queryset)
+    balances = dict(CreditAccount.objects.filter(user__in=users).values_list("user_id", "balance"))
+    rows = [(user.pk, user, balances.get(user.pk, 0)) for user in users]
+    return _credits_change_view(modeladmin, request, rows=rows, action="user_credits_change_action")
+
+
+def _credits_change_view(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    *,
+    rows: list[tuple[Any, User, int]],
+    action: str,
+) -> HttpResponse | None:
+    """The form asking for an amount and a reason, then one ledger row per selected user."""
     if "apply" not in request.POST:
         form = CreditChangeForm(initial={"nonce": uuid.uuid4().hex})
     else:
         form = CreditChangeForm(request.POST)
         if form.is_valid():
-            _credits_change_apply(modeladmin, request, queryset, form.cleaned_data)
+            _credits_change_apply(
+                modeladmin, request, [user for _, user, _ in rows], form.cleaned_data
+            )
             return None
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": "Grant or adjust credits",
-        "accounts": queryset.select_related("user"),
+        "rows": rows,
+        "action": action,
         "form": form,
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         "opts": modeladmin.model._meta,
@@ -75,24 +104,38 @@ def credits_change_action(
 def _credits_change_apply(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
-    queryset: QuerySet[CreditAccount],
+    users: list[User],
     data: dict[str, Any],
 ) -> None:
-    for account in queryset.select_related("user"):
+    for user in users:
         try:
             result = credits_staff_change(
-                user_id=account.user_id,
+                user_id=user.pk,
                 amount=data["amount"],
                 reason=data["reason"],
                 staff_user_id=request.user.pk,
-                idempotency_key=f"staff:{data['nonce']}:{account.user_id}",
+                idempotency_key=f"staff:{data['nonce']}:{user.pk}",
             )
         except BillingError as exc:
-            modeladmin.message_user(request, f"{account.user}: {exc.message}", messages.ERROR)
+            modeladmin.message_user(request, f"{user}: {exc.message}", messages.ERROR)
         else:
             modeladmin.message_user(
-                request, f"{account.user}: balance is now {result.balance}.", messages.SUCCESS
+                request, f"{user}: balance is now {result.balance}.", messages.SUCCESS
             )
+
+
+class BillingUserAdmin(UserAdmin):
+    """The accounts user admin plus the credits action (accounts may not import billing)."""
+
+    actions = [*UserAdmin.actions, user_credits_change_action]
+
+    def has_credits_permission(self, request: HttpRequest) -> bool:
+        # The same permission the action on credit accounts needs.
+        return request.user.has_perm("billing.change_creditaccount")
+
+
+admin.site.unregister(User)
+admin.site.register(User, BillingUserAdmin)
 
 
 @admin.register(CreditAccount)
@@ -145,10 +188,24 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_select_related = ("user", "plan")
     raw_id_fields = ("user",)
 
+    # Staff edits change premium as much as webhooks do: every write drops the cached snapshot.
     def save_model(self, request: HttpRequest, obj: Subscription, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        user_id = obj.user_id
-        transaction.on_commit(lambda: billing_snapshot_invalidate(user_id=user_id))
+        _snapshots_invalidate_on_commit({obj.user_id})
+
+    def delete_model(self, request: HttpRequest, obj: Subscription) -> None:
+        super().delete_model(request, obj)
+        _snapshots_invalidate_on_commit({obj.user_id})
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Subscription]) -> None:
+        user_ids = set(queryset.values_list("user_id", flat=True))
+        super().delete_queryset(request, queryset)
+        _snapshots_invalidate_on_commit(user_ids)
+
+
+def _snapshots_invalidate_on_commit(user_ids: set[Any]) -> None:
+    for user_id in user_ids:
+        transaction.on_commit(lambda user_id=user_id: billing_snapshot_invalidate(user_id=user_id))
 
 
 @admin.register(Payment)
