@@ -7,6 +7,7 @@ charts are never the only way to read a number.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 
 from django.utils.html import escape, format_html
@@ -82,8 +83,9 @@ def line_chart_svg(
     """One polyline per (name, values) over the shared x labels; None values are left out."""
     width, height, pad_left, pad_bottom, pad_top = CHART_WIDTH, 240, 40, 40, 12
     values = [v for _, vs in series for v in vs if v is not None]
-    top = y_max or (max(values) * 1.1 if values else 1) or 1
-    plot_w, plot_h = width - pad_left - 10, height - pad_bottom - pad_top
+    top = y_max or _nice_ceiling(max(values) if values else 1)
+    # The right margin leaves room for the last date label, centred on the last point.
+    plot_w, plot_h = width - pad_left - 30, height - pad_bottom - pad_top
     step = plot_w / max(len(labels) - 1, 1)
     # A single interview sits in the middle rather than on the axis.
     first_x = pad_left + (plot_w / 2 if len(labels) == 1 else 0)
@@ -124,6 +126,14 @@ def line_chart_svg(
         for name, vs in series
     )
     return _svg(title=title, description=said, width=width, height=height, body="".join(parts))
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x a power of ten) >= value."""
+    if value <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    return next(m * power for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * power >= value)
 
 
 def _axes(left: float, top: float, plot_w: float, plot_h: float, y_max: float) -> str:

@@ -14,13 +14,15 @@ register = template.Library()
 
 
 def _talk_time_chart(report: dict) -> str:
+    # Job interviews are split into answers, not questions: label them as the page does.
+    prefix, noun = ("Q", "question") if report["kind"] == Interview.Kind.CASE else ("A", "answer")
     bars = [
-        (f"Q{q['number']}", round(q["measured"]["speaking_ms"] / 1000, 1))
+        (f"{prefix}{q['number']}", round(q["measured"]["speaking_ms"] / 1000, 1))
         for q in report["questions"]
     ]
     top = max([value for _, value in bars] + [1])
     return charts.bar_chart_svg(
-        title="Your speaking time per question, in seconds (measured)",
+        title=f"Your speaking time per {noun}, in seconds (measured)",
         bars=bars,
         max_value=top,
         unit=" s",

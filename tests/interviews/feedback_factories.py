@@ -62,6 +62,29 @@ CASE_TURNS = [
     (2, "candidate", "Check: 5000 times 20 is 100000.", 70000, 0, "typed"),
 ]
 
+JOB_TURNS = [
+    (1, "interviewer", "Tell me about your last role.", 0, 3000, "speech"),
+    (
+        1,
+        "candidate",
+        "I was the product manager for our analytics product and owned the roadmap with two "
+        "engineering teams.",
+        4000,
+        8000,
+        "speech",
+    ),
+    (1, "interviewer", "Describe a conflict you resolved.", 13000, 3000, "speech"),
+    (
+        1,
+        "candidate",
+        "Design and sales disagreed on the launch scope, so I ran a workshop and we agreed a "
+        "smaller first release.",
+        17000,
+        9000,
+        "speech",
+    ),
+]
+
 
 def case_for_tests() -> Case:
     case, _ = Case.objects.get_or_create(
@@ -92,35 +115,40 @@ def case_for_tests() -> Case:
 
 def finished_case_interview(owner, *, turns=CASE_TURNS, feedback_status="pending") -> Interview:
     """A completed case interview with the fixed transcript, feedback not yet produced."""
-    now = timezone.now()
-    interview = Interview.objects.create(
-        owner=owner,
+    return _finished(
+        owner,
+        turns,
+        feedback_status,
         kind="case",
         case=case_for_tests(),
         case_snapshot=CASE_SNAPSHOT,
         question_count=2,
         questions_completed=2,
         current_question=2,
-        status="completed",
-        started_at=now,
-        ended_at=now,
-        feedback_status=feedback_status,
     )
-    turns_add(interview, turns)
-    return interview
 
 
-def finished_job_interview(owner, *, turns, feedback_status="pending") -> Interview:
-    now = timezone.now()
-    interview = Interview.objects.create(
-        owner=owner,
+def finished_job_interview(owner, *, turns=JOB_TURNS, feedback_status="pending") -> Interview:
+    """A completed job interview with the given transcript, feedback not yet produced."""
+    return _finished(
+        owner,
+        turns,
+        feedback_status,
         kind="job",
         job_title="Product manager",
         job_description="Own the roadmap for a B2B analytics product.",
+    )
+
+
+def _finished(owner, turns, feedback_status: str, **fields) -> Interview:
+    now = timezone.now()
+    interview = Interview.objects.create(
+        owner=owner,
         status="completed",
         started_at=now,
         ended_at=now,
         feedback_status=feedback_status,
+        **fields,
     )
     turns_add(interview, turns)
     return interview

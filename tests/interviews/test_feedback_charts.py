@@ -55,3 +55,14 @@ def test_charts_have_an_accessible_name_and_the_figures_as_a_description():
         assert f'<title id="{labelled[1]}">{name}</title>' in svg
         assert f'<desc id="{labelled[2]}">{figures}</desc>' in svg
     assert re.search(r'id="([\w-]+)"', bars)[1] != re.search(r'id="([\w-]+)"', line)[1]
+
+
+def test_line_chart_axis_tops_at_a_round_number_and_keeps_the_last_label_inside():
+    svg = charts.line_chart_svg(
+        title="Pace", labels=["1 Nov", "22 Nov"], series=[("wpm", [90, 130.6])]
+    )
+    assert 'text-anchor="end">150</text>' in svg  # not 143.7
+    last_label_x = float(re.findall(r'<text x="([\d.]+)" y="\d+" class="chart-tick"', svg)[-1])
+    assert last_label_x + 25 <= charts.CHART_WIDTH  # room for half of "22 Nov" at 11 px
+    assert charts._nice_ceiling(4.8) == 5
+    assert charts._nice_ceiling(21) == 25

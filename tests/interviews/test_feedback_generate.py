@@ -14,7 +14,11 @@ from django.db import connection
 from interviews import feedback
 from interviews.models import Feedback, Interview
 from tests.conftest import api_as
-from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
+from tests.interviews.feedback_factories import (
+    JOB_TURNS,
+    finished_case_interview,
+    finished_job_interview,
+)
 from vocahire.lib import openai_gateway
 from vocahire.lib.breaker import breaker_call, breaker_reset
 
@@ -108,14 +112,19 @@ def test_case_assessment_is_schema_validated_and_stored(candidate, openai_key, s
     assert "Evaluator context: Break-even is 5000 units" in body["input"]
 
 
+def _generate_answered_with(owner, *payloads: str) -> tuple[respx.Route, Interview]:
+    """Write a case report while the model answers with these recorded payloads in turn."""
+    route = respx.post(RESPONSES_URL).mock(side_effect=[_ok(name) for name in payloads])
+    interview = finished_case_interview(owner)
+    feedback.feedback_generate(interview_id=interview.pk)
+    return route, interview
+
+
 @respx.mock
 def test_malformed_answer_is_retried_once(candidate, openai_key):
-    route = respx.post(RESPONSES_URL).mock(
-        side_effect=[_ok("responses_case_malformed.json"), _ok("responses_case_feedback.json")]
+    route, interview = _generate_answered_with(
+        candidate, "responses_case_malformed.json", "responses_case_feedback.json"
     )
-    interview = finished_case_interview(candidate)
-
-    feedback.feedback_generate(interview_id=interview.pk)
 
     assert route.call_count == 2
     assert _status(interview) == "ready"
@@ -127,12 +136,9 @@ def test_malformed_answer_is_retried_once(candidate, openai_key):
 
 @respx.mock
 def test_malformed_twice_is_failed_and_nothing_is_stored_half(candidate, openai_key):
-    route = respx.post(RESPONSES_URL).mock(
-        side_effect=[_ok("responses_case_malformed.json"), _ok("responses_case_truncated.json")]
+    route, interview = _generate_answered_with(
+        candidate, "responses_case_malformed.json", "responses_case_truncated.json"
     )
-    interview = finished_case_interview(candidate)
-
-    feedback.feedback_generate(interview_id=interview.pk)
 
     assert route.call_count == 2
     assert _status(interview) == "failed"
@@ -201,30 +207,6 @@ def test_open_breaker_fails_fast_without_a_call(candidate, openai_key):
         feedback.feedback_generate(interview_id=interview.pk)
 
     assert not route.called
-
-
-JOB_TURNS = [
-    (1, "interviewer", "Tell me about your last role.", 0, 3000, "speech"),
-    (
-        1,
-        "candidate",
-        "I was the product manager for our analytics product and owned the roadmap with two "
-        "engineering teams.",
-        4000,
-        8000,
-        "speech",
-    ),
-    (1, "interviewer", "Describe a conflict you resolved.", 13000, 3000, "speech"),
-    (
-        1,
-        "candidate",
-        "Design and sales disagreed on the launch scope, so I ran a workshop and we agreed a "
-        "smaller first release.",
-        17000,
-        9000,
-        "speech",
-    ),
-]
 
 
 @respx.mock

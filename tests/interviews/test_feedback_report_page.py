@@ -11,7 +11,7 @@ from django.utils import timezone
 from interviews.feedback import feedback_generate
 from interviews.models import Feedback, Interview
 from tests.conftest import PASSWORD
-from tests.interviews.feedback_factories import finished_case_interview
+from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "openai"
 
@@ -167,3 +167,14 @@ def test_not_enough_says_when_speech_was_heard_but_not_transcribed(client, candi
 
     assert 'data-role="not-enough"' in html
     assert "You did speak for 1 min 35 s, but this server could not" in html
+
+
+def test_job_report_charts_talk_time_per_answer(client, candidate):
+    interview = finished_job_interview(candidate)
+    feedback_generate(interview_id=interview.pk)
+    _login(client, candidate)
+
+    html = _page(client, interview).content.decode()
+
+    assert ">Your speaking time per answer, in seconds (measured)</title>" in html
+    assert ">A1: 8 s; A2: 9 s</desc>" in html
