@@ -301,6 +301,12 @@ def checkout_start(
 ) -> str:
     """Record a pending payment for an active pack or plan; return the provider's checkout URL."""
     pack, plan = _purchasable(pack_slug=pack_slug, plan_slug=plan_slug)
+    if plan is not None and subscription_is_active(user_id=user_id):
+        # A second plan would bill twice for the same access.
+        raise BillingError(
+            "You already have an active subscription. Your billing page shows when it renews.",
+            "already_subscribed",
+        )
     item = pack or plan
     assert item is not None
     payment = Payment.objects.create(

@@ -186,3 +186,25 @@ def test_test_mode_checkout_is_gone_once_stripe_is_on(candidate_client, candidat
     assert candidate_client.post(start["Location"], {"action": "pay"}).status_code == 404
     assert credits_balance(user_id=candidate.pk) == 3
     assert Payment.objects.get().status == "pending"
+
+
+def test_a_subscriber_cannot_buy_a_second_plan(client, subscriber, plan):
+    client.force_login(subscriber)
+
+    response = client.post("/billing/checkout/", {"plan": "case-monthly"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/billing/pricing/"
+    assert (
+        "already have an active subscription" in [str(m) for m in response.context["messages"]][0]
+    )
+    assert not Payment.objects.exists()
+    assert Subscription.objects.filter(user=subscriber).count() == 1
+
+
+def test_a_subscriber_can_still_buy_credits(client, subscriber, pack):
+    client.force_login(subscriber)
+
+    start = client.post("/billing/checkout/", {"pack": "starter"})
+    client.post(start["Location"], {"action": "pay"})
+
+    assert credits_balance(user_id=subscriber.pk) == 1 + 5

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from billing import services
 from billing.models import CreditAccount, LedgerEntry
@@ -245,3 +245,45 @@ def test_concurrent_refunds_refund_once(postgres_only):
     assert outcomes.count("already_refunded") == 7
     assert services.credits_balance(user_id=user.pk) == 2
     call_command("billing_audit")
+
+
+def test_database_refuses_a_negative_balance(candidate):
+    # The last line of defence if code ever skipped the service's check.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CreditAccount.objects.filter(user=candidate).update(balance=-1)
+
+    assert services.credits_balance(user_id=candidate.pk) == 3
+
+
+def test_database_refuses_a_reused_idempotency_key(candidate):
+    debit = services.credits_debit(
+        user_id=candidate.pk, amount=1, idempotency_key="once", reference="r"
+    ).entry
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(
+            user=candidate,
+            kind="interview_debit",
+            delta=-1,
+            balance_after=1,
+            idempotency_key="once",
+        )
+
+    assert LedgerEntry.objects.filter(idempotency_key="once").get() == debit
+
+
+def test_database_allows_one_refund_per_debit(candidate):
+    services.credits_debit(user_id=candidate.pk, amount=1, idempotency_key="d", reference="r")
+    refund = services.credits_refund(debit_idempotency_key="d", reason="no session")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(
+            user=candidate,
+            kind="refund",
+            delta=1,
+            balance_after=4,
+            idempotency_key="sneaky-second-refund",
+            refund_of=refund.entry.refund_of,
+        )
+
+    assert services.credits_balance(user_id=candidate.pk) == 3
