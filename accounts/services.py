@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import logging
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -23,6 +25,8 @@ RESUME_TEXT_MAX_CHARS = 20_000
 # A 2 MB upload can unpack to gigabytes (a "zip bomb"); real resumes stay far below these.
 DOCX_MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 PDF_MAX_PAGES = 30
+# Control characters no text file contains (tab, newlines, \v and \f are kept: Word writes them).
+_BINARY_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 
 class ResumeError(Exception):
@@ -133,13 +137,25 @@ def _resume_kind(data: bytes) -> str:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return _docx_or_error(data)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ResumeError(_wrong_type_message(), "wrong_type") from None
-    if "\x00" in text:
+    if _txt_decode(data) is None:
         raise ResumeError(_wrong_type_message(), "wrong_type")
     return "txt"
+
+
+def _txt_decode(data: bytes) -> str | None:
+    """Text as resumes are saved: UTF-8, UTF-16 with a byte-order mark, else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    else:
+        # Word's and older Notepad's "plain text" is Windows-1252, a superset of Latin-1.
+        encodings = ["utf-8", "cp1252"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            continue
+        return None if _BINARY_CHARACTERS.search(text) else text
+    return None
 
 
 def _docx_or_error(data: bytes) -> str:
@@ -193,7 +209,7 @@ def _docx_text(data: bytes) -> str:
 
 
 def _txt_text(data: bytes) -> str:
-    return data.decode("utf-8").lstrip("\ufeff")
+    return _txt_decode(data) or ""
 
 
 def _normalise(text: str) -> str:

@@ -58,6 +58,21 @@ def test_text_file_is_kept_as_written(client, candidate):
     assert Profile.objects.get(user=candidate).resume_text == "Jane Doe\n\nCafé owner, 6 years"
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        "Jane Doe\r\nCafé owner – 6 years".encode("cp1252"),  # Word's "plain text" export
+        "Jane Doe\r\nCafé owner – 6 years".encode("utf-16"),  # Notepad's "Unicode"
+        "\ufeffJane Doe\r\nCafé owner – 6 years".encode(),  # UTF-8 with a BOM
+    ],
+    ids=["windows-1252", "utf-16", "utf-8-bom"],
+)
+def test_text_files_in_other_encodings_are_read(client, candidate, data):
+    client.force_login(candidate)
+    assert _upload(client, "cv.txt", data).status_code == 302
+    assert Profile.objects.get(user=candidate).resume_text == "Jane Doe\nCafé owner – 6 years"
+
+
 def test_type_comes_from_content_not_the_name(client, candidate):
     client.force_login(candidate)
     _upload(client, "resume.txt", pdf_with_text("Named like text, really a PDF"))
@@ -78,7 +93,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
         ("broken.docx", docx_with_text("Jane")[:4000], "This Word document is damaged"),
         ("photo.pdf", PNG, "is not a PDF, Word (DOCX) or plain-text file"),
         ("archive.docx", zip_without_word_document(), "is not a PDF, Word (DOCX) or plain-text"),
-        ("latin1.txt", "Caf\xe9".encode("latin-1"), "is not a PDF, Word (DOCX) or plain-text"),
+        ("data.txt", b"\x01\x02\x03binary\x00", "is not a PDF, Word (DOCX) or plain-text"),
         ("blank.txt", b"   \n\n  ", "We found no text in this file"),
     ],
 )
