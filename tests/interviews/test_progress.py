@@ -84,6 +84,7 @@ def test_measured_only_progress_has_no_score_chart(client, candidate):
     assert "Average score over time" not in html
     assert "Words per minute over time (measured)" in html
     assert 'data-role="weakest-recent"' not in html
+    assert 'css/print.css" media="print">' in html  # prints as cleanly as a report
 
 
 def test_practise_the_same_case_again(client, candidate):
