@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views import defaults
+
+from vocahire.lib.middleware import DATABASE_UNAVAILABLE_ERRORS, database_unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +71,10 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """500 without a stack trace: JSON under /api/, the plain HTML page elsewhere."""
+    # Django calls this while handling the exception. A database outage that escaped the views
+    # (e.g. while rendering the 404 page, whose header asks who is signed in) is still a 503.
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE_ERRORS):
+        return database_unavailable_response(request)
     if _is_api(request):
         body = {
             "detail": "Something went wrong on our side. Please try again.",

@@ -96,3 +96,14 @@ def test_an_integrity_error_is_a_500_not_unavailable(quiet_client, db):
         response = quiet_client.post("/api/v1/auth/token", {}, content_type="application/json")
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
+
+
+def test_unknown_page_while_the_database_is_down_is_the_friendly_503(
+    quiet_client, candidate, database_down_after_login
+):
+    # The 404 page's header asks who is signed in, which needs the database: the outage
+    # happens outside any view, in Django's own 404 handling.
+    response = quiet_client.get("/no-such-page/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "temporarily unavailable" in response.content.decode()

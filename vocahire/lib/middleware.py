@@ -27,14 +27,19 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
             return None
         logger.error("database unavailable: %s", exception.__class__.__name__)
-        if request.path.startswith("/api/"):
-            return JsonResponse(
-                {
-                    "detail": "The database is temporarily unavailable. Please try again shortly.",
-                    "code": "database_unavailable",
-                },
-                status=503,
-                headers={"Retry-After": "5"},
-            )
-        html = render_to_string("unavailable.html", {})
-        return HttpResponse(html, status=503, headers={"Retry-After": "5"})
+        return database_unavailable_response(request)
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON under /api/, the friendly page (no database needed) elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "detail": "The database is temporarily unavailable. Please try again shortly.",
+                "code": "database_unavailable",
+            },
+            status=503,
+            headers={"Retry-After": "5"},
+        )
+    html = render_to_string("unavailable.html", {})
+    return HttpResponse(html, status=503, headers={"Retry-After": "5"})
