@@ -64,3 +64,16 @@ def test_unknown_page_is_an_html_404(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_missing_csrf_token_says_to_reload_the_page(candidate):
+    from rest_framework.test import APIClient
+
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(candidate)
+    response = browser.post("/api/v1/interviews", {"kind": "job", "job_title": "X"}, format="json")
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "Your page is out of date (security check failed). Reload it and try again.",
+        "code": "csrf_failed",
+    }

@@ -105,6 +105,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             "code": "throttled",
         }
         return response
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # A browser page open since before a sign-in (or a lost cookie) sends a stale token.
+        response.data = {
+            "detail": "Your page is out of date (security check failed). Reload it and try again.",
+            "code": "csrf_failed",
+        }
+        return response
     code = getattr(exc, "default_code", None) or _DEFAULT_CODES.get(response.status_code, "error")
     detail = response.data.get("detail") if isinstance(response.data, dict) else response.data
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
