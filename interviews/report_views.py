@@ -52,10 +52,20 @@ def _progress_charts(data: dict) -> dict:
         built["scores"] = charts.line_chart_svg(
             title="Average score over time, 1 to 5",
             labels=labels,
-            series=[("Average score", [r["overall_score"] for r in rows])],
+            series=_score_series(rows),
             y_max=5,
         )
     return built if rows else {}
+
+
+def _score_series(rows: list[dict]) -> list[tuple[str, list[float | None]]]:
+    # Case and job interviews are scored on different rubrics: one line each, never joined.
+    series = []
+    for kind in (Interview.Kind.CASE, Interview.Kind.JOB):
+        scores = [r["overall_score"] if r["interview"].kind == kind else None for r in rows]
+        if any(score is not None for score in scores):
+            series.append((f"{kind.label}s", scores))
+    return series
 
 
 @login_required

@@ -7,7 +7,7 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
-from interviews.feedback import assessment_summarise, feedback_generate
+from interviews.feedback import assessment_summarise, dimensions_for, feedback_generate
 from interviews.models import Feedback, Interview
 from tests.conftest import PASSWORD
 from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
@@ -123,3 +123,25 @@ def test_nobody_else_can_practise_your_interview(client, candidate, other_candid
 
     assert response.status_code == 403
     assert not Interview.objects.filter(owner=other_candidate).exists()
+
+
+def test_case_and_job_scores_are_separate_lines(client, candidate):
+    # Different rubrics: a job score next to a case score is not progress on one scale.
+    _reported_case(candidate, days_ago=3, assessment=_scores(numeracy=2))
+    job = finished_job_interview(candidate)
+    feedback_generate(interview_id=job.pk)
+    job_scores = {k: {"score": 4, "evidence": "e"} for k in dimensions_for("job")}
+    Feedback.objects.filter(interview=job).update(
+        assessment=assessment_summarise(
+            kind="job",
+            assessment={"dimensions": job_scores, "questions": [], "summary": "s"}
+            | {"strengths": [], "improvements": []},
+        )
+    )
+    _login(client, candidate)
+
+    html = client.get("/progress/").content.decode()
+
+    chart = html.split("Average score over time, 1 to 5</title>")[1].split("</svg>")[0]
+    assert chart.count("<polyline") == 2
+    assert "Case interviews: " in chart and "Job interviews: " in chart
