@@ -122,9 +122,10 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  function RoomError(reason, message) {
+  function RoomError(reason, message, over) {
     this.reason = REASONS.indexOf(reason) >= 0 ? reason : "network";
     this.message = message || "";
+    this.over = !!over; // the interview has ended (time up, or ended elsewhere): retrying cannot help
   }
 
   // --- HTTP to our own API -------------------------------------------------------------------
@@ -168,7 +169,7 @@
     var detail = result.json.detail;
     if (REASONS.indexOf(code) >= 0) return new RoomError(code, detail);
     if (result.status === 401) return new RoomError("session_expired", "You were signed out. Sign in again, then press Retry.");
-    if (code === "interview_not_in_progress") return new RoomError("session_expired", detail);
+    if (code === "interview_not_in_progress") return new RoomError("session_expired", detail, true);
     if (code === "upstream_error" || result.status === 429 || result.status >= 500) {
       return new RoomError("upstream_unavailable", detail);
     }
@@ -270,17 +271,22 @@
     var box = role("error");
     if (box) {
       var reference = String(interviewId).slice(0, 8) + "-" + (room.attempt ? room.attempt.id : "0");
+      var fix = error.over ? "Open the interview to see your transcript and report." : FIXES[reason];
       var parts = {
         "error-problem": PROBLEMS[reason], "error-detail": error.message || "",
-        "error-fix": FIXES[reason], "error-reference": reference,
+        "error-fix": fix, "error-reference": reference,
       };
       Object.keys(parts).forEach(function (name) {
         var part = box.querySelector('[data-role="' + name + '"]');
         if (part) part.textContent = parts[name];
       });
       if (!box.querySelector('[data-role="error-problem"]')) {
-        box.textContent = PROBLEMS[reason] + " " + (error.message || "") + " " + FIXES[reason];
+        box.textContent = PROBLEMS[reason] + " " + (error.message || "") + " " + fix;
       }
+      var open = box.querySelector('[data-action="open-interview"]');
+      if (open) { open.href = url.interview; open.hidden = !error.over; }
+      var retry = box.querySelector('[data-action="retry"]');
+      if (retry) retry.hidden = !!error.over;
       var buy = box.querySelector('[data-action="buy-credits"]');
       if (buy) {
         buy.href = url.pricing;

@@ -4,13 +4,15 @@ and the real local realtime engine on loopback. Balances and transcripts are che
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from billing import services as billing
 from billing.models import LedgerEntry
 from interviews.models import Case, CaseQuestion, Interview, StageTiming, TranscriptTurn
-from interviews.services import interview_create
+from interviews.services import interview_create, interview_start
 from realtime.models import RealtimeSession
 from realtime.monitoring import CONNECT_STAGES
 from tests.conftest import PASSWORD, make_subscription, make_user
@@ -395,3 +397,26 @@ def test_the_timer_counts_from_the_servers_start_even_when_upstream_is_slow(
     deadline_ms = page.evaluate("() => window.vocahireRoom.deadline")
     # Counting from the mint's slow answer would put the deadline a second or more too late.
     assert abs(deadline_ms - interview.deadline.timestamp() * 1000) < 500
+
+
+def test_reconnecting_after_the_time_is_up_leads_to_the_interview_not_a_retry(
+    page: Page, live_server, db
+):
+    user = make_user("late@example.com", credits=3)
+    interview = interview_create(owner=user, kind="job", job_title="Porter")
+    interview_start(interview=interview, actor=user)
+    Interview.objects.filter(pk=interview.pk).update(
+        started_at=timezone.now() - timedelta(minutes=interview.time_limit_minutes + 1)
+    )
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/interviews/{interview.pk}/room/")
+
+    page.click('[data-action="start"]')
+    expect_state(page, "error")
+    expect(page.locator(ROOM)).to_have_attribute("data-error", "session_expired")
+    expect(page.locator('[data-role="error-detail"]')).to_contain_text("time is up")
+    expect(page.locator('[data-role="error-fix"]')).to_contain_text("Open the interview")
+    expect(page.locator('[data-action="retry"]')).to_be_hidden()
+    page.click('[data-action="open-interview"]')
+    page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
+    assert balance(user) == 2  # charged at the start, and nothing since
