@@ -19,7 +19,9 @@ logger = logging.getLogger(__name__)
 def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "landing.html", {"free_credits": settings.SIGNUP_FREE_CREDITS})
+    # Say interviews, not credits: a visitor does not know yet what a credit buys.
+    free_interviews = settings.SIGNUP_FREE_CREDITS // max(settings.INTERVIEW_CREDIT_COST, 1)
+    return render(request, "landing.html", {"free_interviews": free_interviews})
 
 
 def _database_ok() -> bool:

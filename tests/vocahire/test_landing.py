@@ -22,3 +22,11 @@ def test_landing_sends_people_who_are_logged_in_to_their_dashboard(client, candi
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == "/dashboard/"
+
+
+def test_free_interviews_follow_the_price_of_an_interview(client, settings):
+    settings.SIGNUP_FREE_CREDITS = 4
+    settings.INTERVIEW_CREDIT_COST = 2
+    assert "2 free job interviews when you sign up" in client.get("/").content.decode()
+    settings.SIGNUP_FREE_CREDITS = 0
+    assert "free job interview" not in client.get("/").content.decode()
