@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -28,8 +26,8 @@ urlpatterns = [
     path("", include("realtime.urls")),
     path("api/v1/", include(api_patterns)),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT holds only resumes: never served as files, not even under DEBUG; the owner
+# downloads theirs through /profile/resume/file/.
 
 # API paths answer errors in the API's {"detail", "code"} shape, pages with HTML.
 handler404 = "vocahire.views.not_found"

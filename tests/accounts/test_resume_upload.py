@@ -223,3 +223,24 @@ def test_download_needs_login(client, db):
     response = client.get("/profile/resume/file/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_resume_files_are_not_served_from_media_even_in_debug(client, candidate, settings):
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import vocahire.urls
+
+    client.force_login(candidate)
+    _upload(client, "cv.txt", b"Jane Doe, private resume")
+    stored = Profile.objects.get(user=candidate).resume_file.name
+    settings.DEBUG = True
+    importlib.reload(vocahire.urls)  # the URL list is built once, when DEBUG is read
+    clear_url_caches()
+    try:
+        assert client.get(f"/media/{stored}").status_code == 404
+    finally:
+        settings.DEBUG = False
+        importlib.reload(vocahire.urls)
+        clear_url_caches()
