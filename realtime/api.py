@@ -82,10 +82,33 @@ def _ttl(request: Request) -> int:
     return serializer.validated_data["ttl"]
 
 
+# What a mint reads of the interview, its owner and profile (the thinking time), in one query.
+# The case snapshot, job and resume texts stay in the database: a job interview's first mint
+# starts it, which reloads the whole row under lock anyway.
+MINT_FIELDS = (
+    "id",
+    "owner_id",
+    "kind",
+    "status",
+    "question_count",
+    "current_question",
+    "time_limit_minutes",
+    "started_at",
+    "first_minted_at",
+    "instructions_snapshot",
+    "owner__id",
+    "owner__profile__id",
+    "owner__profile__thinking_time",
+)
+
+
 def _interview_for(*, interview_id: uuid.UUID, actor: User) -> Interview:
-    # owner and profile in the same query: the session config needs the owner's thinking time.
     try:
-        interview = Interview.objects.select_related("owner__profile").get(pk=interview_id)
+        interview = (
+            Interview.objects.select_related("owner__profile")
+            .only(*MINT_FIELDS)
+            .get(pk=interview_id)
+        )
     except Interview.DoesNotExist:
         raise ApiError("There is no interview with that id.", "interview_not_found", 404) from None
     if not interview.is_visible_to(actor):

@@ -3,6 +3,7 @@ same request, reconnects are free, the ledger audits clean, and the secret is ne
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from io import StringIO
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Profile
 from billing import services as billing
 from billing.models import LedgerEntry
 from interviews import services as lifecycle
@@ -299,3 +301,18 @@ def test_a_mint_whose_restart_after_a_concurrent_revert_fails_leaves_no_minted_m
     interview.refresh_from_db()
     assert (interview.status, interview.first_minted_at) == (Interview.Status.DRAFT, None)
     assert _audit_passes()
+
+
+def test_reconnect_loads_nothing_it_deferred(candidate, mint_route, django_assert_num_queries):
+    Profile.objects.filter(user=candidate).update(thinking_time=Profile.ThinkingTime.LONG)
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert client.post(session_url(interview)).status_code == 200
+
+    # JWT user; interview + owner + profile (only the columns a mint reads); RealtimeSession
+    # INSERT. One more would be a deferred column loaded on its own.
+    with django_assert_num_queries(3):
+        response = client.post(session_url(interview))
+    assert response.status_code == 200
+    sent = json.loads(mint_route.calls.last.request.content)["session"]
+    assert sent["audio"]["input"]["turn_detection"]["silence_duration_ms"] == 1400

@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import Profile
 from billing.models import Subscription
 from interviews import services as lifecycle
 from interviews.models import Interview
@@ -278,3 +279,18 @@ def test_realtime_session_refuses_case_interviews(case_interview, mint_route):
     assert response.status_code == 400
     assert response.json()["code"] == "wrong_interview_kind"
     assert mint_route.call_count == 0
+
+
+def test_repeat_token_loads_nothing_it_deferred(
+    case_interview, mint_route, django_assert_num_queries
+):
+    Profile.objects.filter(user=case_interview.owner).update(thinking_time="short")
+    client = jwt_client(case_interview.owner)
+    assert client.get(token_url(case_interview, 1)).status_code == 200
+    # JWT user; interview + owner + profile (only the columns a mint reads); subscription;
+    # RealtimeSession INSERT. One more would be a deferred column loaded on its own.
+    with django_assert_num_queries(4):
+        response = client.get(token_url(case_interview, 1))
+    assert response.status_code == 200
+    sent = json.loads(mint_route.calls.last.request.content)["session"]
+    assert sent["audio"]["input"]["turn_detection"]["silence_duration_ms"] == 500
