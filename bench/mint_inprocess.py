@@ -6,7 +6,8 @@ p50/p95 per endpoint and the queries per request. Use it to measure a change to 
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/mint_inprocess.py
 The database must be migrated; it gets a few bench users and interviews (BENCH_ROUNDS, default
-500, requests per endpoint). Add --profile to print the 25 most expensive functions.
+500, requests per endpoint). Add --profile to print the most expensive functions
+(BENCH_PROFILE_SORT, default cumulative; BENCH_PROFILE_LINES, default 25).
 """
 
 from __future__ import annotations
@@ -127,7 +128,9 @@ def main() -> None:
                 f"queries {len(queries)}"
             )
     if profile:
-        pstats.Stats(profile).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "25")))
+        pstats.Stats(profile).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+        ).print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "25")))
 
 
 if __name__ == "__main__":
