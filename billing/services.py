@@ -381,6 +381,13 @@ def _provisional_period_end(plan: Plan) -> datetime:
     return timezone.now() + timedelta(days=days)
 
 
+def _bridge_period_end(plan: Plan) -> datetime:
+    # Shorter than any real period (a month has at least 28 days, a year 365): the provider's
+    # own end, which may only move the end forward, always replaces it.
+    days = 364 if plan.interval == Plan.Interval.YEAR else 27
+    return timezone.now() + timedelta(days=days)
+
+
 def _subscription_from_payment(
     *, payment: Payment, provider_subscription_id: str, provider_customer_id: str
 ) -> Subscription:
@@ -405,7 +412,7 @@ def _subscription_from_payment(
         assert subscription is not None
         if subscription.current_period_end is None:
             # invoice.paid / customer.subscription.updated bring the real end; this bridges the gap.
-            subscription.current_period_end = _provisional_period_end(plan)
+            subscription.current_period_end = _bridge_period_end(plan)
             subscription.save(update_fields=["current_period_end", "updated_at"])
     _invalidate_on_commit(payment.user_id)
     return subscription
@@ -434,11 +441,10 @@ def subscription_sync(
     if subscription is None:
         if not (user_id and plan_id):
             return None
-        subscription = Subscription.objects.create(
+        subscription = _subscription_first_seen(
             provider_subscription_id=provider_subscription_id,
             user_id=user_id,
             plan_id=plan_id,
-            provider="stripe",
             status=status or Subscription.Status.INCOMPLETE,
         )
     # Events can arrive out of order: cancellation is final and the period only moves forward.
@@ -456,6 +462,26 @@ def subscription_sync(
     subscription.save()
     _invalidate_on_commit(subscription.user_id)
     return subscription
+
+
+def _subscription_first_seen(
+    *, provider_subscription_id: str, user_id: object, plan_id: object, status: str
+) -> Subscription:
+    # Stripe sends checkout.session.completed and invoice.paid for a new subscription together:
+    # the loser of the insert race waits for the winner's row instead of failing the delivery.
+    try:
+        with transaction.atomic():
+            return Subscription.objects.create(
+                provider_subscription_id=provider_subscription_id,
+                user_id=user_id,
+                plan_id=plan_id,
+                provider="stripe",
+                status=status,
+            )
+    except IntegrityError:
+        return Subscription.objects.select_for_update().get(
+            provider_subscription_id=provider_subscription_id
+        )
 
 
 def subscription_cancel(*, user_id: object) -> Subscription:

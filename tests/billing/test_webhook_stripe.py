@@ -11,7 +11,7 @@ import time_machine
 from django.db import connection
 from django.test import Client
 
-from billing.models import CreditPack, LedgerEntry, Payment, Subscription, WebhookEvent
+from billing.models import CreditPack, LedgerEntry, Payment, Plan, Subscription, WebhookEvent
 from billing.services import credits_balance
 from tests.billing.conftest import (
     WEBHOOK_URL,
@@ -311,3 +311,58 @@ def test_expired_session_cancels_the_pending_payment(client, pack_payment):
     pack_payment.refresh_from_db()
     assert pack_payment.status == "canceled"
     assert not LedgerEntry.objects.filter(kind="purchase").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checkout_and_invoice_events_racing_create_one_subscription(
+    postgres_only, stripe_mode, settings
+):
+    # Stripe sends checkout.session.completed and invoice.paid for a new subscription within
+    # milliseconds; both may try to create the row. Neither may fail (and wait for a retry).
+    user = make_user("subrace@example.com")
+    plan = Plan.objects.create(name="Case monthly", slug="case-monthly", price_cents=1900)
+    payment = stripe_payment(user, plan=plan, reference=PLAN_SESSION)
+    events = _subscription_events(payment)
+    bodies = [
+        json.dumps(events[name]).encode()
+        for name in ("checkout_session_completed_subscription", "invoice_paid") * 3
+    ]
+    barrier, codes = threading.Barrier(len(bodies)), []
+
+    with time_machine.travel(datetime(2025, 11, 22, tzinfo=UTC), tick=False):  # the events' day
+        threads = [
+            threading.Thread(
+                target=_deliver_in_thread, args=(body, stripe_signature(body), barrier, codes)
+            )
+            for body in bodies
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        subscription = Subscription.objects.get()
+        assert subscription.is_active
+
+    assert codes == [200] * len(bodies)
+    assert subscription.user == user and subscription.status == "active"
+    # Whichever event came first, the invoice's real period end is the one kept.
+    assert subscription.current_period_end == datetime.fromtimestamp(1766361600, tz=UTC)
+    assert Payment.objects.get().status == "paid"
+    assert WebhookEvent.objects.filter(processed_at__isnull=False).count() == 2
+
+
+def test_checkout_event_first_then_the_invoice_sets_the_real_period_end(
+    client, candidate, plan, stripe_mode
+):
+    # Checkout completes half a day after the period began: a 30-day guess would outlast the
+    # real end, and the period only moves forward, so the guess must be shorter than any month.
+    payment = stripe_payment(candidate, plan=plan, reference=PLAN_SESSION)
+    events = _subscription_events(payment)
+
+    with time_machine.travel(datetime(2025, 11, 22, 12, tzinfo=UTC), tick=False):
+        post_event(client, events["checkout_session_completed_subscription"])
+        assert Subscription.objects.get().is_active  # bridged until the invoice arrives
+        post_event(client, events["invoice_paid"])
+
+    subscription = Subscription.objects.get()
+    assert subscription.current_period_end == datetime.fromtimestamp(1766361600, tz=UTC)
