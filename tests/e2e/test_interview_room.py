@@ -17,6 +17,7 @@ from realtime.models import RealtimeSession
 from realtime.monitoring import CONNECT_STAGES
 from tests.conftest import PASSWORD, make_subscription, make_user
 from tests.e2e.conftest import STAGE_REPORT
+from vocahire.lib.breaker import breaker_reset, mint_breaker
 
 ROOM = "#room"
 INTERVIEWER_TURNS = '[data-role="transcript"] li[data-speaker="interviewer"][data-final="true"]'
@@ -235,6 +236,26 @@ def test_upstream_refusing_to_mint_refunds_the_credit(page: Page, live_server, r
     assert interview.status == Interview.Status.DRAFT
 
     room_env.configure(refuse=False)
+    page.click('[data-action="retry"]')
+    expect_state(page, "active")
+    assert balance(user) == 2
+
+
+def test_open_breaker_stops_the_room_before_any_money_moves(page: Page, live_server, room_env, db):
+    user = make_user("patient@example.com", credits=3)
+    sign_in(page, live_server.url, user.email)
+    interview = new_job_interview(page, live_server.url, "Gardener")
+    mint_breaker().open()  # as after repeated upstream failures; the room's health check sees it
+
+    page.click('[data-action="start"]')
+    expect_state(page, "error")
+    expect(page.locator(ROOM)).to_have_attribute("data-error", "upstream_unavailable")
+    expect(page.locator('[data-role="error-detail"]')).to_contain_text("No credits were used")
+    expect(stage_item(page, "testing_api")).to_have_class(re.compile(r"\bcurrent\b"))
+    assert balance(user) == 3
+    assert not RealtimeSession.objects.filter(interview=interview).exists()
+
+    breaker_reset()
     page.click('[data-action="retry"]')
     expect_state(page, "active")
     assert balance(user) == 2
