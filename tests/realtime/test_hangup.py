@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from io import StringIO
 from unittest import mock
 
 import httpx
 import pytest
+import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 
 from interviews.models import Interview
@@ -122,3 +125,25 @@ def test_a_hangup_that_blows_up_never_breaks_ending_the_interview(
 
     assert response.status_code == 200
     assert "could not hang up call rtc_boom" in caplog.text
+
+
+def test_the_expiry_job_hangs_up_a_call_past_its_time_limit(
+    live_interview, upstream, django_capture_on_commit_callbacks
+):
+    # Embedded mode (eager Celery) cannot schedule the hang-up for the deadline; the room's timer
+    # ends the interview, and failing that the expiry job closes it and hangs its call up.
+    hangup = upstream.post("/realtime/calls/rtc_overtime/hangup").mock(
+        return_value=httpx.Response(200)
+    )
+    _report_call(live_interview, "rtc_overtime", django_capture_on_commit_callbacks)
+    assert hangup.call_count == 0
+
+    with (
+        time_machine.travel(live_interview.deadline + timedelta(seconds=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("expire_interviews", stdout=StringIO())
+
+    assert hangup.call_count == 1
+    live_interview.refresh_from_db()
+    assert live_interview.status == Interview.Status.ABANDONED
