@@ -104,7 +104,12 @@ def resume_attach(*, profile: Profile, uploaded_file: UploadedFile) -> Profile:
     profile.resume_filename = (uploaded_file.name or f"resume.{resume.kind}")[:255]
     profile.resume_text = resume.text
     profile.resume_updated_at = timezone.now()
-    profile.save()
+    try:
+        profile.save()
+    except Exception:
+        # The row did not change (e.g. the database went away): keep no file it does not name.
+        _storage_delete(profile, profile.resume_file.name)
+        raise
     if old_file:
         transaction.on_commit(lambda: _storage_delete(profile, old_file))
     return profile

@@ -244,3 +244,17 @@ def test_resume_files_are_not_served_from_media_even_in_debug(client, candidate,
         settings.DEBUG = False
         importlib.reload(vocahire.urls)
         clear_url_caches()
+
+
+def test_database_failure_while_saving_leaves_no_stored_file(client, candidate, settings):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    client.force_login(candidate)
+    client.raise_request_exception = False
+    with mock.patch.object(Profile, "save", side_effect=OperationalError("server closed")):
+        response = _upload(client, "cv.txt", b"Jane Doe")
+    assert response.status_code == 503
+    assert _stored_files(settings) == []
+    assert Profile.objects.get(user=candidate).resume_text == ""
