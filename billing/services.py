@@ -304,7 +304,7 @@ def checkout_start(
     if plan is not None and subscription_is_active(user_id=user_id):
         # A second plan would bill twice for the same access.
         raise BillingError(
-            "You already have an active subscription. Your billing page shows when it renews.",
+            "You already have an active subscription; your billing page shows its dates.",
             "already_subscribed",
         )
     item = pack or plan

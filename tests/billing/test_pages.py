@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from billing import services
 from billing.models import CreditPack, Subscription
-from tests.billing.conftest import stripe_json
+from tests.billing.conftest import post_event, stripe_json, stripe_payment
 from tests.conftest import make_subscription
 
 STRIPE_SUBSCRIPTION = "sub_1SQa9bHx7rT2kP9uSub00001"
@@ -214,3 +214,33 @@ def test_stripe_down_leaves_the_subscription_renewing(respx_mock, client, subscr
 
     assert "did not answer" in response.content.decode()
     assert not Subscription.objects.get(user=subscriber).cancel_at_period_end
+
+
+def test_pricing_query_count(client, candidate, pack, plan, django_assert_num_queries):
+    CreditPack.objects.create(name="Standard", slug="standard", credits=15, price_cents=2400)
+    client.force_login(candidate)
+    client.get("/billing/pricing/")  # warm the cached billing snapshot the nav reads
+
+    # session, user, active packs, active plans
+    with django_assert_num_queries(4):
+        response = client.get("/billing/pricing/")
+
+    assert response.status_code == 200 and "Standard" in response.content.decode()
+
+
+def test_dashboard_shows_the_new_balance_right_after_a_stripe_webhook(
+    client, candidate, pack, stripe_mode, django_capture_on_commit_callbacks
+):
+    client.force_login(candidate)
+    assert "3 credits" in client.get("/dashboard/").content.decode()  # cached now
+    payment = stripe_payment(candidate, pack=pack, reference="cs_test_a1PackCheckoutSession0001")
+    event = stripe_json(
+        "checkout_session_completed_payment",
+        PAYMENT_ID=str(payment.pk),
+        USER_ID=str(candidate.pk),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, event).status_code == 200
+
+    assert "8 credits" in client.get("/dashboard/").content.decode()
