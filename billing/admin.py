@@ -210,7 +210,16 @@ def _snapshots_invalidate_on_commit(user_ids: set[Any]) -> None:
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "user", "pack", "plan", "amount_cents", "status", "provider")
+    list_display = (
+        "created_at",
+        "user",
+        "pack",
+        "plan",
+        "credits",
+        "amount_cents",
+        "status",
+        "provider",
+    )
     list_filter = ("status", "provider")
     search_fields = ("user__email", "provider_reference")
     list_select_related = ("user", "pack", "plan")

@@ -178,6 +178,8 @@ class Payment(models.Model):
     provider_reference = models.CharField(max_length=200, unique=True)
     pack = models.ForeignKey(CreditPack, null=True, blank=True, on_delete=models.PROTECT)
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT)
+    # What the buyer was shown: a later edit of the pack must not change what this payment buys.
+    credits = models.PositiveIntegerField(default=0)
     amount_cents = models.PositiveIntegerField()
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -315,6 +315,7 @@ def checkout_start(
         provider_reference=f"pending:{uuid.uuid4().hex}",
         pack=pack,
         plan=plan,
+        credits=pack.credits if pack else 0,
         amount_cents=item.price_cents,
         currency=item.currency,
     )
@@ -350,7 +351,7 @@ def payment_fulfil(
     if payment.pack is not None:
         credits_grant(
             user_id=payment.user_id,
-            amount=payment.pack.credits,
+            amount=payment.credits or payment.pack.credits,  # 0: a payment from before the field
             kind=LedgerEntry.Kind.PURCHASE,
             idempotency_key=f"payment:{payment.pk}",
             reference=f"payment:{payment.pk}",

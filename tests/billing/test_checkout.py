@@ -208,3 +208,18 @@ def test_a_subscriber_can_still_buy_credits(client, subscriber, pack):
     client.post(start["Location"], {"action": "pay"})
 
     assert credits_balance(user_id=subscriber.pk) == 1 + 5
+
+
+def test_a_pack_edited_after_checkout_started_buys_what_the_buyer_saw(
+    candidate_client, candidate, pack
+):
+    start = _start(candidate_client, pack="starter")
+    assert Payment.objects.get().credits == 5
+    CreditPack.objects.filter(pk=pack.pk).update(credits=50)  # staff edit the pack meanwhile
+
+    page = candidate_client.get(start["Location"])
+    paid = candidate_client.post(start["Location"], {"action": "pay"})
+
+    assert "Starter (5 credits)" in page.content.decode()
+    assert credits_balance(user_id=candidate.pk) == 3 + 5
+    assert "5 credits were added" in candidate_client.get(paid["Location"]).content.decode()
