@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -20,6 +21,17 @@ SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-vocahire-embedded-de
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The development key is public: with it anyone could forge sessions, reset links and API
+# tokens. A site that answers to a real host name must not start with it.
+if (
+    not DEBUG
+    and SECRET_KEY == "django-insecure-vocahire-embedded-development-key"
+    and set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "testserver", "[::1]"}
+):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY: the built-in development key is public and must not sign sessions "
+        "or API tokens for " + ", ".join(ALLOWED_HOSTS) + "."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

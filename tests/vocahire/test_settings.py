@@ -107,7 +107,17 @@ def test_check_deploy_is_clean_with_production_env():
 
 
 def test_check_deploy_catches_the_development_secret_key():
-    env = {"DEBUG": "0", "ALLOWED_HOSTS": "vocahire.example.com", "SECURE_SSL_REDIRECT": "1"}
+    env = {"DEBUG": "0", "SECURE_SSL_REDIRECT": "1"}
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_a_public_host_without_a_secret_key_refuses_to_start():
+    env = {"DEBUG": "0", "ALLOWED_HOSTS": "vocahire.example.com"}
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set SECRET_KEY" in result.stderr
+    assert "vocahire.example.com" in result.stderr
+    env["SECRET_KEY"] = secrets.token_urlsafe(64)
+    assert _run(["manage.py", "check"], env).returncode == 0
