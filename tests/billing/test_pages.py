@@ -244,3 +244,21 @@ def test_dashboard_shows_the_new_balance_right_after_a_stripe_webhook(
         assert post_event(client, event).status_code == 200
 
     assert "8 credits" in client.get("/dashboard/").content.decode()
+
+
+def test_every_page_the_test_provider_touches_says_test_mode(client, candidate, pack):
+    client.force_login(candidate)
+    start = client.post("/billing/checkout/", {"pack": "starter"})
+    paid = client.post(start["Location"], {"action": "pay"})
+    paths = [
+        "/billing/pricing/",
+        start["Location"],
+        paid["Location"],
+        "/billing/checkout/cancel/",
+        "/billing/",
+    ]
+
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert 'data-role="test-mode"' in response.content.decode(), path
