@@ -334,3 +334,24 @@ def test_after_the_claim_is_released_a_failed_report_is_not_regraded(candidate, 
 
     assert route.call_count == 1
     assert _status(interview) == "failed"
+
+
+@respx.mock
+def test_a_held_claim_makes_a_second_run_a_no_op_until_it_is_released(candidate, openai_key):
+    # The single-process view of the claim (the two-thread race runs on PostgreSQL above).
+    from django.core.cache import cache
+
+    route = respx.post(RESPONSES_URL).mock(return_value=_ok("responses_case_feedback.json"))
+    interview = finished_case_interview(candidate)
+    key = f"feedback:generating:{interview.pk}"
+    cache.add(key, "1", timeout=feedback.GENERATING_LEASE_SECONDS)  # another worker's claim
+
+    assert feedback.feedback_generate(interview_id=interview.pk) is None
+    assert not route.called
+    assert not Feedback.objects.filter(interview=interview).exists()  # not even an attempt
+
+    cache.delete(key)  # that worker finished (or its lease ran out)
+    feedback.feedback_generate(interview_id=interview.pk)
+    assert route.call_count == 1
+    assert cache.get(key) is None  # released after the work
+    assert _status(interview) == "ready"
