@@ -262,3 +262,21 @@ def test_every_page_the_test_provider_touches_says_test_mode(client, candidate, 
         response = client.get(path)
         assert response.status_code == 200, path
         assert 'data-role="test-mode"' in response.content.decode(), path
+
+
+def test_pricing_offers_no_second_subscription_to_a_subscriber(client, subscriber, plan, pack):
+    client.force_login(subscriber)
+
+    body = client.get("/billing/pricing/").content.decode()
+
+    assert 'data-role="subscribed"' in body and 'data-action="subscribe"' not in body
+    assert 'data-action="buy"' in body  # credit packs stay on offer
+
+
+def test_pricing_offers_plans_to_everyone_else(client, candidate, plan):
+    assert 'data-action="subscribe"' in client.get("/billing/pricing/").content.decode()
+    client.force_login(candidate)
+
+    body = client.get("/billing/pricing/").content.decode()
+
+    assert 'data-action="subscribe"' in body and 'data-role="subscribed"' not in body
