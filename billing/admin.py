@@ -191,7 +191,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
     # Staff edits change premium as much as webhooks do: every write drops the cached snapshot.
     def save_model(self, request: HttpRequest, obj: Subscription, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        _snapshots_invalidate_on_commit({obj.user_id})
+        user_ids = {obj.user_id}
+        if change and "user" in form.changed_data:  # moved to someone else: both lose the cache
+            user_ids.add(form.initial["user"])
+        _snapshots_invalidate_on_commit(user_ids)
 
     def delete_model(self, request: HttpRequest, obj: Subscription) -> None:
         super().delete_model(request, obj)

@@ -221,3 +221,21 @@ def test_subscriptions_bulk_deleted_in_admin_refresh_the_cached_snapshot(
 
     assert not Subscription.objects.exists()
     assert billing_snapshot(user_id=subscriber.pk)["premium"] is False
+
+
+def test_subscription_moved_to_another_user_refreshes_both_snapshots(
+    admin_client, subscriber, candidate, django_capture_on_commit_callbacks
+):
+    subscription = subscriber.subscriptions.get()
+    assert billing_snapshot(user_id=subscriber.pk)["premium"] is True
+    assert billing_snapshot(user_id=candidate.pk)["premium"] is False
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/billing/subscription/{subscription.pk}/change/",
+            _subscription_form(subscription, user=candidate.pk),
+        )
+
+    assert response.status_code == 302
+    assert billing_snapshot(user_id=subscriber.pk)["premium"] is False
+    assert billing_snapshot(user_id=candidate.pk)["premium"] is True
