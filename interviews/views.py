@@ -110,9 +110,16 @@ def _question_prompts(interview: Interview) -> dict[int, str]:
 
 
 def _transcript_by_question(interview: Interview) -> list[dict]:
+    turns = list(interview.turns.order_by("question_number", "start_ms", "id"))
     prompts = _question_prompts(interview)
+    if not interview.is_finished:
+        # The interviewer reveals questions one at a time: before the end, list only those asked.
+        asked = max([t.question_number for t in turns], default=0)
+        if interview.status == Interview.Status.IN_PROGRESS:
+            asked = max(asked, interview.current_question)
+        prompts = {number: prompt for number, prompt in prompts.items() if number <= asked}
     groups: dict[int, list[TranscriptTurn]] = {number: [] for number in sorted(prompts)}
-    for turn in interview.turns.order_by("question_number", "start_ms", "id"):
+    for turn in turns:
         groups.setdefault(turn.question_number, []).append(turn)
     return [
         {"number": number, "prompt": prompts.get(number, ""), "turns": turns}

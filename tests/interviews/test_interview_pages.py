@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from interviews import services
 from interviews.models import Interview
 from tests.interviews.lifecycle_factories import (
     add_turn,
@@ -171,3 +172,37 @@ def test_room_of_a_started_job_interview_has_its_deadline(client, candidate):
     assert data["job_title"] == "Data analyst" and data["questions"] == []
     assert data["deadline"] == interview.deadline.isoformat()
     assert data["credit_cost"] == 1
+
+
+def test_interview_page_shows_only_the_questions_already_asked_until_the_end(client, subscriber):
+    interview = case_interview(subscriber, make_case(questions=3))
+    client.force_login(subscriber)
+    page = f"/interviews/{interview.pk}/"
+    html = client.get(page).content.decode()
+    assert "What would you like to know" not in html and "No transcript yet." in html
+
+    interview = services.interview_start(interview=interview, actor=subscriber)
+    html = client.get(page).content.decode()
+    assert "Question 1: What would you like to know" in html
+    assert "How would you structure the problem?" not in html
+
+    services.interview_question_complete(interview=interview, actor=subscriber, question_number=1)
+    html = client.get(page).content.decode()
+    assert "Question 2: How would you structure the problem?" in html
+    assert "break even" not in html
+
+    services.interview_end(interview=interview, actor=subscriber)
+    html = client.get(page).content.decode()
+    assert "Question 3: How many units must they sell to break even?" in html
+
+
+def test_job_interviews_show_planned_questions_not_a_count_of_zero_completed(client, candidate):
+    interview = started_job_interview(candidate)
+    services.interview_end(interview=interview, actor=candidate)
+    client.force_login(candidate)
+    count = interview.question_count
+    detail = client.get(f"/interviews/{interview.pk}/").content.decode()
+    dashboard = client.get("/dashboard/").content.decode()
+    assert f"up to {count} questions" in detail and f"0/{count}" not in detail
+    assert f"up to {count}</td>" in dashboard and f"0/{count}" not in dashboard
+    assert 'class="badge badge-ok">Completed' in detail
