@@ -294,14 +294,18 @@ def test_config_hook_rejects_unknown_or_mistyped_settings(http):
 
 
 def test_latency_flag_delays_each_request(http, engine):
-    started = time.perf_counter()
-    assert mint(http).status_code == 200
-    baseline = time.perf_counter() - started
-    engine.config.update({"latency_ms": 250})
+    def fastest_mint(tries: int) -> float:
+        # The fastest of a few: a busy host (CI, parallel work) slows single requests at random.
+        timings = []
+        for _ in range(tries):
+            started = time.perf_counter()
+            assert mint(http).status_code == 200
+            timings.append(time.perf_counter() - started)
+        return min(timings)
 
-    started = time.perf_counter()
-    assert mint(http).status_code == 200
-    delayed = time.perf_counter() - started
+    baseline = fastest_mint(3)
+    engine.config.update({"latency_ms": 250})
+    delayed = fastest_mint(2)
 
     assert delayed >= 0.25
     assert delayed - baseline >= 0.2
