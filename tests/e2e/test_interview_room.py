@@ -409,15 +409,16 @@ def test_the_timer_counts_from_the_servers_start_even_when_upstream_is_slow(
     user = make_user("slow@example.com", credits=3)
     sign_in(page, live_server.url, user.email)
     interview = new_job_interview(page, live_server.url, "Baker")
-    room_env.configure(latency_ms=1000)
+    room_env.configure(latency_ms=1200)
 
     page.click('[data-action="start"]')
     expect_state(page, "active")
 
     interview.refresh_from_db()
     deadline_ms = page.evaluate("() => window.vocahireRoom.deadline")
-    # Counting from the mint's slow answer would put the deadline a second or more too late.
-    assert abs(deadline_ms - interview.deadline.timestamp() * 1000) < 500
+    # Counting from the mint's slow answer would put the deadline 1.2 s or more too late; the
+    # margin is for a busy host between the room sending the mint and the server starting.
+    assert abs(deadline_ms - interview.deadline.timestamp() * 1000) < 700
 
 
 def test_reconnecting_after_the_time_is_up_leads_to_the_interview_not_a_retry(
