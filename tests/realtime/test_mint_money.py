@@ -318,3 +318,54 @@ def test_reconnect_loads_nothing_it_deferred(candidate, mint_route, django_asser
     assert response.status_code == 200
     sent = json.loads(mint_route.calls.last.request.content)["session"]
     assert sent["audio"]["input"]["turn_detection"]["silence_duration_ms"] == 1400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_mints_some_failing_leave_exactly_one_paid_start(postgres_only, upstream):
+    # Real threads on PostgreSQL: half the first mints fail upstream (and revert what they may),
+    # half succeed. Whatever the interleaving, the interview ends up started, minted and paid
+    # for exactly once, and every failed mint was answered as a failure.
+    from tests.conftest import make_user
+
+    user = make_user("racer2@example.com", credits=3)
+    interview = job_interview_draft(user)
+
+    def answer(request):
+        if threading.current_thread().name.startswith("fail"):
+            return upstream_error(500, "error_server.json")
+        return OK
+
+    upstream.post("/realtime/client_secrets").mock(side_effect=answer)
+    barrier = threading.Barrier(6)
+    statuses: dict[str, int] = {}
+
+    def mint() -> None:
+        try:
+            client = jwt_client(user)
+            barrier.wait()
+            statuses[threading.current_thread().name] = client.post(
+                session_url(interview)
+            ).status_code
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=mint, name=f"{kind}-{n}")
+        for n in range(3)
+        for kind in ("ok", "fail")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert {name: code for name, code in statuses.items() if name.startswith("ok")} == {
+        f"ok-{n}": 200 for n in range(3)
+    }
+    assert all(code == 502 for name, code in statuses.items() if name.startswith("fail"))
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.IN_PROGRESS
+    assert interview.first_minted_at is not None
+    assert interview.credits_charged - interview.credits_refunded == 1
+    assert billing.credits_balance(user_id=user.pk) == 2
+    assert _audit_passes()
