@@ -182,6 +182,8 @@ def test_token_contract_row(row, case_interview, upstream, settings, other_candi
         # Just opened (Redis keeps the opening time in whole seconds; the exact count-down is
         # tested under a frozen clock in test_breaker.py).
         assert 28 <= int(response["Retry-After"]) <= 30
+    if row.status == 429:
+        assert 1 <= int(response["Retry-After"]) <= 60  # the rest of the rate's minute
 
 
 def test_200_body_is_seed_compatible_and_filled_from_the_ga_session(case_interview, mint_route):
