@@ -58,6 +58,7 @@ class Interviewer:
         self.lock = asyncio.Lock()
         self.greeting: asyncio.TimerHandle | None = None
         self.playing: str | None = None
+        self.responding: str | None = None  # the response between response.created and .done
         self.playback_end: asyncio.TimerHandle | None = None
         self.tasks: set[asyncio.Future[Any]] = set()
         self.last_item_id: str | None = None
@@ -188,6 +189,17 @@ class Interviewer:
     def response_create(self, event: dict[str, Any]) -> None:
         if self.greeting is not None:
             self.greet()
+        elif self.responding is not None:
+            # As upstream: one response at a time, and the refused request is not queued.
+            message = (
+                f"Conversation already has an active response in progress: {self.responding}. "
+                "Wait until the response is finished before creating a new one."
+            )
+            self.error_send(
+                message,
+                code="conversation_already_has_active_response",
+                event_id=event.get("event_id"),
+            )
         elif self.answered or self.lines_spoken > 1:
             self.spawn(self.respond())
         # Otherwise it repeats the request for the greeting already under way: nothing new to say.
@@ -248,6 +260,7 @@ class Interviewer:
             "role": "assistant",
             "content": [],
         }
+        self.responding = response_id
         self.send(
             "response.created", response=self.response_object(response_id, "in_progress", [], None)
         )
@@ -273,6 +286,7 @@ class Interviewer:
         usage = usage_estimate(
             prompt_chars=self.history_chars, text=text, audio_seconds=len(pcm) / 2 / SAMPLE_RATE
         )
+        self.responding = None
         self.send(
             "response.done", response=self.response_object(response_id, "completed", [done], usage)
         )

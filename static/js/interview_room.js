@@ -95,6 +95,8 @@
     startedAt: data.started_at ? Date.parse(data.started_at) : null,
     mintSentAt: null,
     lastStage: "idle", // the last step of the connect path reached, kept through an error
+    responding: false, // between response.created and response.done
+    answerPending: false, // a typed answer waits for that response to finish
     timer: null,
     retry: null,
     muted: false,
@@ -530,8 +532,9 @@
       .then(function () {
         if (!current()) return;
         setState("active");
-        // OpenAI's model waits to be asked: this makes the interviewer open with the question.
-        if (room.dc && room.dc.readyState === "open") room.dc.send(JSON.stringify({ type: "response.create" }));
+        // OpenAI's model waits to be asked: this makes the interviewer open with the question
+        // (the local engine greets by itself, and may already be doing so).
+        if (!room.responding) askForResponse();
         startTimer();
         flush();
         refreshCredits();
@@ -579,6 +582,8 @@
     var pc = room.pc;
     room.pc = null;
     room.dc = null;
+    room.responding = false;
+    room.answerPending = false;
     speaking("none");
     if (pc) { try { pc.close(); } catch (e) { /* already closed */ } }
   }
@@ -586,6 +591,16 @@
   // --- The live conversation ---------------------------------------------------------------------
   function onServerEvent(event) {
     switch (event.type) {
+      case "response.created":
+        room.responding = true;
+        break;
+      case "response.done":
+        room.responding = false;
+        if (room.answerPending) {
+          room.answerPending = false;
+          askForResponse();
+        }
+        break;
       case "response.output_audio_transcript.delta":
         interviewerText(event.item_id, event.delta, false);
         break;
@@ -681,6 +696,10 @@
     });
   }
 
+  function askForResponse() {
+    if (room.dc && room.dc.readyState === "open") room.dc.send(JSON.stringify({ type: "response.create" }));
+  }
+
   function sendText(event) {
     if (event) event.preventDefault();
     var input = role("typed-answer");
@@ -690,7 +709,8 @@
       type: "conversation.item.create",
       item: { type: "message", role: "user", content: [{ type: "input_text", text: text }] },
     }));
-    room.dc.send(JSON.stringify({ type: "response.create" }));
+    // Upstream refuses a response.create while a response is under way (and does not queue it).
+    if (room.responding) room.answerPending = true; else askForResponse();
     var key = room.attempt.id + "-typed-" + room.turnCount;
     var turn = turnElement(key, "candidate");
     turn.value = text;

@@ -442,3 +442,36 @@ def test_reconnecting_after_the_time_is_up_leads_to_the_interview_not_a_retry(
     page.click('[data-action="open-interview"]')
     page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
     assert balance(user) == 2  # charged at the start, and nothing since
+
+
+def test_an_answer_typed_while_the_interviewer_talks_is_still_answered(page: Page, live_server, db):
+    user = make_user("quick@example.com", credits=3)
+    sign_in(page, live_server.url, user.email)
+    new_job_interview(page, live_server.url, "Typist")
+    # Armed before Start, it answers inside the page the moment the greeting is being generated
+    # (many deltas long), as a person typing fast after a short question can.
+    page.evaluate(
+        """(answer) => {
+            window.typedWhileTalking = new Promise((resolve) => {
+                const send = () => {
+                    const room = window.vocahireRoom;
+                    if (!(room.responding && room.state === "active")) {
+                        requestAnimationFrame(send);
+                        return;
+                    }
+                    document.querySelector('[data-role="typed-answer"]').value = answer;
+                    document.querySelector('[data-action="send-text"]').click();
+                    resolve(true);
+                };
+                send();
+            });
+        }""",
+        "I type quickly and I have shipped a lot of things.",
+    )
+    page.click('[data-action="start"]')
+    expect_state(page, "active")
+
+    assert page.evaluate("() => window.typedWhileTalking") is True
+    expect(page.locator('[data-role="transcript"] li[data-source="typed"]')).to_have_count(1)
+    expect(page.locator(INTERVIEWER_TURNS)).to_have_count(2)
+    expect(page.locator(INTERVIEWER_TURNS).nth(1)).to_contain_text("Walk me through a project")

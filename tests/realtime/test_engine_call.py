@@ -397,6 +397,31 @@ def test_a_client_asking_for_the_first_response_gets_one_greeting(engine):
     assert types.count("response.created") == 2
 
 
+def test_a_response_requested_mid_response_is_refused_like_upstream(engine):
+    """OpenAI allows one response at a time: the room must wait for response.done to ask."""
+    minted = mint(engine, JOB_INSTRUCTIONS)
+
+    async def conversation() -> tuple[dict, str]:
+        candidate = Candidate()
+        try:
+            assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await candidate.next("response.created")  # the greeting is being generated
+            candidate.typed_answer("I enjoy analysis.")
+            refused = await candidate.next("error")
+            await candidate.next("response.done")
+            candidate.send({"type": "response.create"})
+            second, _ = await interviewer_turn(candidate)
+            return refused["error"], second
+        finally:
+            await candidate.close()
+
+    error, second = asyncio.run(conversation())
+
+    assert error["code"] == "conversation_already_has_active_response"
+    assert error["type"] == "invalid_request_error"
+    assert "Walk me through a project" in second  # the typed answer still counts
+
+
 def test_the_engine_ends_its_side_when_the_browser_closes_the_call(engine):
     minted = mint(engine, JOB_INSTRUCTIONS)
     health_url = engine.base_url.removesuffix("/v1") + "/_engine/health"
