@@ -192,6 +192,7 @@ def interview_start(*, interview: Interview, actor: User) -> Interview:
         )
     if interview.kind == Interview.Kind.CASE:
         _subscription_check(interview=interview, actor=actor)
+        _case_available_check(interview=interview, actor=actor)
         _case_snapshot_take(interview=interview)
     else:
         _job_snapshot_take(interview=interview)
@@ -217,6 +218,17 @@ def _subscription_check(*, interview: Interview, actor: User) -> None:
     if not interview_case_access_ok(interview=interview, actor=actor):
         raise SubscriptionRequired(
             "Case interviews need an active subscription. Choose a plan on the pricing page."
+        )
+
+
+def _case_available_check(*, interview: Interview, actor: User) -> None:
+    # The case may have been unpublished or emptied in the admin since the draft was created.
+    case = interview.case
+    if not (case.published or actor.is_staff) or not case.questions.exists():
+        raise InterviewError(
+            "This case is no longer available. Pick another case from the library.",
+            "case_unavailable",
+            409,
         )
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from interviews import services
-from interviews.models import Interview
+from interviews.models import Case, Interview
 from tests.conftest import api_as, make_subscription
 from tests.interviews.lifecycle_factories import case_interview, make_case, started_case_interview
 
@@ -124,3 +124,19 @@ def test_staff_may_start_a_case_interview_for_a_candidate_without_subscription(c
     response = api_as(staff).post(f"/api/v1/interviews/{interview.pk}/start")
     assert response.status_code == 200, response.json()
     assert Interview.objects.get(pk=interview.pk).status == "in_progress"
+
+
+def test_a_case_unpublished_or_emptied_since_the_draft_cannot_be_started(subscriber, staff):
+    unpublished = case_interview(subscriber, make_case(slug="pulled"))
+    emptied = case_interview(subscriber, make_case(slug="emptied"))
+    Case.objects.filter(slug="pulled").update(published=False)
+    emptied.case.questions.all().delete()
+    for interview in (unpublished, emptied):
+        response = api_as(subscriber).post(f"/api/v1/interviews/{interview.pk}/start")
+        assert response.status_code == 409
+        assert response.json()["code"] == "case_unavailable"
+        interview.refresh_from_db()
+        assert interview.status == "draft" and interview.case_snapshot == {}
+    # Staff may still try out an unpublished case.
+    staff_draft = case_interview(staff, Case.objects.get(slug="pulled"))
+    assert api_as(staff).post(f"/api/v1/interviews/{staff_draft.pk}/start").status_code == 200
