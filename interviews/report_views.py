@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,15 +12,7 @@ from django.views.decorators.http import require_POST
 
 from interviews import charts, feedback, services
 from interviews.models import Interview
-
-
-def _interview_for_page(request: HttpRequest, interview_id: object) -> Interview:
-    try:
-        return services.interview_for_actor(interview_id=interview_id, actor=request.user)
-    except services.InterviewNotFound as exc:
-        raise Http404(exc.message) from exc
-    except services.InterviewForbidden as exc:
-        raise PermissionDenied(exc.message) from exc
+from interviews.views import interview_for_page
 
 
 def _report_url(interview: Interview, anchor: str = "report") -> str:
@@ -72,7 +64,7 @@ def _score_series(rows: list[dict]) -> list[tuple[str, list[float | None]]]:
 @require_POST
 def practise_again(request: HttpRequest, interview_id: object) -> HttpResponse:
     """A new draft of the same case or job, straight into its room."""
-    interview = _interview_for_page(request, interview_id)
+    interview = interview_for_page(request, interview_id)
     try:
         again = services.interview_create(
             owner=request.user,
@@ -91,7 +83,7 @@ def practise_again(request: HttpRequest, interview_id: object) -> HttpResponse:
 @login_required
 @require_POST
 def share_create(request: HttpRequest, interview_id: object) -> HttpResponse:
-    interview = _interview_for_page(request, interview_id)
+    interview = interview_for_page(request, interview_id)
     try:
         feedback.report_share_create(interview=interview, actor=request.user)
     except feedback.ReportShareError as exc:
@@ -107,7 +99,7 @@ def share_create(request: HttpRequest, interview_id: object) -> HttpResponse:
 @login_required
 @require_POST
 def share_revoke(request: HttpRequest, interview_id: object, share_id: int) -> HttpResponse:
-    interview = _interview_for_page(request, interview_id)
+    interview = interview_for_page(request, interview_id)
     try:
         feedback.report_share_revoke(interview=interview, actor=request.user, share_id=share_id)
     except feedback.ReportShareError as exc:
