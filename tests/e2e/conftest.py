@@ -27,10 +27,6 @@ CHROMIUM_ARGS = [
 ]
 BASE_DIR = Path(__file__).resolve().parents[2]
 
-# Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make between
-# browser steps are plain synchronous code, so Django's async-safety guard is relaxed here only.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ENGINE_DEFAULTS = {
     "refuse": False,
     "refuse_calls": False,
@@ -141,6 +137,11 @@ def browser():
             pytest.fail(reason + " (VOCAHIRE_REQUIRE_BROWSER=1)")
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+    # between browser steps are plain synchronous code, so Django's async-safety guard is relaxed
+    # from here on. Browser tests run last, so no other test runs with it relaxed.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
