@@ -6,7 +6,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from billing.services import subscription_is_active
+from interviews import services
 from interviews.case_library import case_industries, cases_published
 from interviews.models import Case
 
@@ -47,20 +47,21 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     case = _case_for_page(request, slug)
-    user = request.user
     context = {
         "case": case,
         "kinds": [question.get_kind_display() for question in case.questions.all()],
-        "can_start_case": user.is_authenticated
-        and (user.is_staff or subscription_is_active(user_id=user.pk)),
+        "can_start_case": services.case_interviews_allowed(user=request.user),
     }
     return render(request, "interviews/cases/detail.html", context)
 
 
 def _case_for_page(request: HttpRequest, slug: str) -> Case:
-    # Staff may preview unpublished cases; everyone else sees only the published library.
-    cases = Case.objects.all() if request.user.is_staff else Case.objects.published()
-    case = cases.filter(slug=slug).prefetch_related("questions").first()
+    case = (
+        Case.objects.visible_to(request.user)
+        .filter(slug=slug)
+        .prefetch_related("questions")
+        .first()
+    )
     if case is None:
         raise Http404("There is no published case with this address.")
     return case

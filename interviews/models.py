@@ -13,6 +13,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def published(self) -> CaseQuerySet:
         return self.filter(published=True)
 
+    def visible_to(self, user: settings.AUTH_USER_MODEL) -> CaseQuerySet:
+        # Staff may preview unpublished cases; everyone else sees only the published library.
+        return self if user.is_staff else self.published()
+
 
 class Case(models.Model):
     """A consulting case from the library: the context and its numbered questions."""

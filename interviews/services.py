@@ -207,6 +207,13 @@ def interview_start(*, interview: Interview, actor: User) -> Interview:
     return interview
 
 
+def case_interviews_allowed(*, user: User) -> bool:
+    """True if this person may run case interviews: staff, or an active subscription."""
+    return user.is_authenticated and (
+        user.is_staff or billing.subscription_is_active(user_id=user.pk)
+    )
+
+
 def interview_case_access_ok(*, interview: Interview, actor: User) -> bool:
     """True if a case interview may run: the actor is staff or the owner has a subscription."""
     # The one rule for starting a case interview and minting its question tokens (realtime).

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from billing import services as billing
 from interviews import services
 from interviews.models import Case, Feedback, Interview, TranscriptTurn
 
@@ -64,8 +63,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "case": case,
-        "can_start_case": request.user.is_staff
-        or billing.subscription_is_active(user_id=request.user.pk),
+        "can_start_case": services.case_interviews_allowed(user=request.user),
         "credit_cost": settings.INTERVIEW_CREDIT_COST,
     }
     return render(request, "interviews/new.html", context)
@@ -75,7 +73,7 @@ def _case_for_new(request: HttpRequest) -> Case | None:
     slug = request.POST.get("case") or request.GET.get("case")
     if not slug:
         return None
-    cases = Case.objects.all() if request.user.is_staff else Case.objects.published()
+    cases = Case.objects.visible_to(request.user)
     return get_object_or_404(cases.prefetch_related("questions"), slug=slug)
 
 
