@@ -18,11 +18,12 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-# Web server and local realtime engine together; Ctrl-C stops both.
+# Web server, local realtime engine and call supervisor together; Ctrl-C stops all three.
 run: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runrealtime --host 127.0.0.1 --port 8765 & engine=$$!; \
-	trap 'kill $$engine 2>/dev/null; wait $$engine 2>/dev/null' INT TERM EXIT; \
+	$(BIN)/python manage.py runsupervisor & supervisor=$$!; \
+	trap 'kill $$engine $$supervisor 2>/dev/null; wait $$engine $$supervisor 2>/dev/null' INT TERM EXIT; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -174,6 +174,30 @@ class InterviewEndApi(APIView):
         return _interview_response(services.interview_end(interview=interview, actor=request.user))
 
 
+class TranscriptTurnOutput(serializers.ModelSerializer):
+    source = serializers.CharField(source="origin", help_text="server (supervisor) or client")
+    typed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TranscriptTurn
+        fields = ["id", "question_number", "speaker", "text", "start_ms", "duration_ms", "source"]
+        fields += ["typed"]
+
+    def get_typed(self, turn: TranscriptTurn) -> bool:
+        return turn.source == TranscriptTurn.Source.TYPED
+
+
+class InterviewTranscriptApi(APIView):
+    """GET /interviews/{id}/transcript: the turns in order, and where each came from."""
+
+    @extend_schema(operation_id="interviews_transcript", responses=TranscriptTurnOutput(many=True))
+    @service_errors
+    def get(self, request: Request, interview_id: object) -> Response:
+        interview = _interview_for(request, interview_id)
+        turns = interview.turns.order_by("start_ms", "id")
+        return Response(TranscriptTurnOutput(turns, many=True).data)
+
+
 class StageEventInput(serializers.Serializer):
     attempt = serializers.RegexField(_CLIENT_ID, max_length=40)
     question_number = serializers.IntegerField(min_value=1, default=1)

@@ -27,6 +27,11 @@ urlpatterns = [
         name="api-interview-events",
     ),
     path(
+        "interviews/<uuid:interview_id>/transcript",
+        api.InterviewTranscriptApi.as_view(),
+        name="api-interview-transcript",
+    ),
+    path(
         "interviews/<uuid:interview_id>/end",
         api.InterviewEndApi.as_view(),
         name="api-interview-end",

@@ -146,6 +146,9 @@ class Interview(models.Model):
     # Set by the server when an upstream session was minted: the only fact a refund may rest on.
     first_minted_at = models.DateTimeField(null=True, blank=True)
     call_id = models.CharField(max_length=100, blank=True)
+    # Set when the server created a call and a supervisor records the transcript: from then on
+    # turns a client posts are ignored (DESIGN section 3b).
+    supervised = models.BooleanField(default=False)
     end_reason = models.CharField(max_length=40, blank=True)
     feedback_status = models.CharField(
         max_length=12, choices=FeedbackStatus.choices, default=FeedbackStatus.NONE
@@ -201,6 +204,10 @@ class TranscriptTurn(models.Model):
         SPEECH = "speech", "Speech"
         TYPED = "typed", "Typed"
 
+    class Origin(models.TextChoices):
+        SERVER = "server", "Server (supervisor)"
+        CLIENT = "client", "Client"
+
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="turns")
     question_number = models.PositiveSmallIntegerField(default=1)
     speaker = models.CharField(max_length=12, choices=Speaker.choices)
@@ -208,7 +215,10 @@ class TranscriptTurn(models.Model):
     start_ms = models.PositiveIntegerField(default=0, help_text="Offset from interview start.")
     duration_ms = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=6, choices=Source.choices, default=Source.SPEECH)
-    # The client's own id for the turn, so a re-sent event batch never stores a turn twice.
+    # Who wrote the turn: the supervisor from upstream's own events, or the browser (ek_ sessions).
+    origin = models.CharField(max_length=6, choices=Origin.choices, default=Origin.CLIENT)
+    # The client's own id for the turn (or "rt:<upstream item id>" for a server turn), so a re-sent
+    # event batch or a re-attached sideband never stores a turn twice.
     client_turn_id = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,6 +13,7 @@ interview run one after the other: a start charges once however often it is call
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +26,11 @@ from accounts.models import User
 from billing import services as billing
 from interviews import case_library, instructions
 from interviews.models import Case, Interview, StageTiming, TranscriptTurn
-from interviews.signals import interview_call_reported, interview_ended
+from interviews.signals import (
+    interview_call_reported,
+    interview_ended,
+    interview_question_completed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -320,6 +325,23 @@ def interview_session_minted(*, interview: Interview) -> None:
     )
 
 
+def interview_call_supervised(*, interview: Interview) -> None:
+    """Record that the server created a call: it counts as minted, and the server keeps the
+    transcript from now on."""
+    if interview.supervised and interview.first_minted_at is not None:
+        return
+    now = timezone.now()
+    Interview.objects.filter(pk=interview.pk, first_minted_at__isnull=True).update(
+        first_minted_at=now
+    )
+    Interview.objects.filter(pk=interview.pk).update(supervised=True, updated_at=now)
+    interview.supervised = True
+    if interview.first_minted_at is None:
+        interview.first_minted_at = Interview.objects.values_list("first_minted_at", flat=True).get(
+            pk=interview.pk
+        )
+
+
 @transaction.atomic
 def interview_start_revert(*, interview: Interview, reason: str) -> bool:
     """Undo a start whose mint failed: refund it (never minted) and go back to draft."""
@@ -371,6 +393,12 @@ def interview_question_complete(
         return _complete(interview=interview, reason="all_questions_completed")
     interview.current_question = question_number + 1
     interview.save()
+    interview_id = str(interview.pk)
+    transaction.on_commit(
+        lambda: interview_question_completed.send(
+            sender=Interview, interview_id=interview_id, question_number=question_number
+        )
+    )
     return interview
 
 
@@ -387,6 +415,8 @@ def interview_end(
 
 
 def _complete(*, interview: Interview, reason: str, now: datetime | None = None) -> Interview:
+    # An interview that ends with no session minted and no call created was never delivered.
+    _refund_if_never_minted(interview=interview, reason="Ended before any realtime session")
     interview.status = Status.COMPLETED
     interview.ended_at = now or timezone.now()
     interview.end_reason = reason[:40]
@@ -524,6 +554,9 @@ def _stage_timings_store(*, interview: Interview, events: list[dict]) -> dict[st
 
 
 def _turns_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:
+    if interview.supervised and events:
+        # The supervisor records this interview's transcript from upstream's own events.
+        return {"stored": 0, "duplicates": 0, "empty": 0, "ignored": len(events)}
     existing = set(
         interview.turns.filter(client_turn_id__in={e["id"] for e in events}).values_list(
             "client_turn_id", flat=True
@@ -551,7 +584,45 @@ def _turn_build(*, interview: Interview, event: dict[str, Any], text: str) -> Tr
         start_ms=event["start_ms"],
         duration_ms=event["duration_ms"],
         source=event.get("source") or TranscriptTurn.Source.SPEECH,
+        origin=TranscriptTurn.Origin.CLIENT,
     )
+
+
+@dataclass(frozen=True)
+class ServerTurn:
+    """A turn a supervisor saw complete upstream (candidate transcription or interviewer audio)."""
+
+    interview_id: str
+    item_id: str  # upstream's item id: a re-attached sideband never stores a turn twice
+    question_number: int
+    speaker: str
+    text: str
+    start_ms: int
+    duration_ms: int
+    typed: bool = False
+
+
+def interview_turns_record_server(*, turns: list[ServerTurn]) -> int:
+    """Store turns recorded by a supervisor in one insert; returns how many were given."""
+    # No interview lock: a turn changes no interview state, and the unique item id makes a
+    # repeated turn a no-op (ignore_conflicts), so many supervisors may write side by side.
+    rows = [
+        TranscriptTurn(
+            interview_id=turn.interview_id,
+            client_turn_id=f"rt:{turn.item_id}"[:100],
+            question_number=turn.question_number,
+            speaker=turn.speaker,
+            text=turn.text.strip()[:TURN_TEXT_MAX],
+            start_ms=max(0, turn.start_ms),
+            duration_ms=max(0, turn.duration_ms),
+            source=TranscriptTurn.Source.TYPED if turn.typed else TranscriptTurn.Source.SPEECH,
+            origin=TranscriptTurn.Origin.SERVER,
+        )
+        for turn in turns
+        if turn.text.strip()
+    ]
+    TranscriptTurn.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def _call_id_store(*, interview: Interview, events: list[dict]) -> str:

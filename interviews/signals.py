@@ -12,3 +12,6 @@ interview_ended = Signal()
 
 # kwargs: interview_id (str), call_id (str), deadline (datetime | None: when the call must end)
 interview_call_reported = Signal()
+
+# kwargs: interview_id (str), question_number (int): a case question was completed
+interview_question_completed = Signal()

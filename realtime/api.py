@@ -7,10 +7,20 @@ Views stay thin: they find the interview the caller may see, parse ttl and call
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from django.http import HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -21,6 +31,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from interviews.models import Interview
 from realtime import services
+from realtime.models import RealtimeCall
 from vocahire.lib.api import ApiError
 from vocahire.lib.breaker import breaker_retry_after, breaker_state
 
@@ -102,13 +113,17 @@ MINT_FIELDS = (
 )
 
 
-def _interview_for(*, interview_id: uuid.UUID, actor: User) -> Interview:
-    try:
-        interview = (
-            Interview.objects.select_related("owner__profile")
-            .only(*MINT_FIELDS)
-            .get(pk=interview_id)
+def _interview_for(
+    *, interview_id: uuid.UUID, actor: User, mint_question: int | None | bool = False
+) -> Interview:
+    queryset = Interview.objects.select_related("owner__profile").only(*MINT_FIELDS)
+    if mint_question is not False:
+        # The ek_ cap (REALTIME_SECRETS_PER_QUESTION) read in the same query as the interview.
+        queryset = queryset.annotate(
+            secrets_minted=services.secrets_minted_subquery(question_number=mint_question)
         )
+    try:
+        interview = queryset.get(pk=interview_id)
     except Interview.DoesNotExist:
         raise ApiError("There is no interview with that id.", "interview_not_found", 404) from None
     if not interview.is_visible_to(actor):
@@ -120,7 +135,9 @@ def _mint_response(
     *, request: Request, interview_id: uuid.UUID, question_number: int | None
 ) -> Response:
     ttl = _ttl(request)
-    interview = _interview_for(interview_id=interview_id, actor=request.user)
+    interview = _interview_for(
+        interview_id=interview_id, actor=request.user, mint_question=question_number
+    )
     try:
         result = services.realtime_session_mint(
             interview=interview, actor=request.user, question_number=question_number, ttl=ttl
@@ -160,6 +177,148 @@ class InterviewQuestionTokenApi(APIView):
         return _mint_response(
             request=request, interview_id=interview_id, question_number=question_number
         )
+
+
+# --- Supervised calls (DESIGN section 3b) ------------------------------------------------------
+
+SDP_MAX_BYTES = 64 * 1024
+
+
+def _offer_sdp(request: Request) -> str:
+    """The browser's SDP offer from the raw body: 415 for another type, 400 for a bad offer."""
+    if request.content_type.split(";")[0].strip().lower() != "application/sdp":
+        raise ApiError(
+            "Send the SDP offer as the body with Content-Type: application/sdp.",
+            "unsupported_media_type",
+            415,
+        )
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > SDP_MAX_BYTES:
+        raise ApiError(
+            f"The SDP offer must be at most {SDP_MAX_BYTES // 1024} KB.", "invalid_sdp", 400
+        )
+    try:
+        offer = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        offer = ""
+    if not offer.lstrip().startswith("v=0") or "\nm=" not in offer:
+        raise ApiError(
+            "The body is not an SDP offer: it must start with v=0 and have a media section.",
+            "invalid_sdp",
+            400,
+        )
+    return offer
+
+
+def _call_response(
+    *, request: Request, interview_id: uuid.UUID, question_number: int | None
+) -> HttpResponse:
+    interview = _interview_for(interview_id=interview_id, actor=request.user)
+    offer = _offer_sdp(request)
+    try:
+        result = services.realtime_call_create(
+            interview=interview,
+            actor=request.user,
+            question_number=question_number,
+            offer_sdp=offer,
+        )
+    except services.RealtimeError as exc:
+        raise ApiError(exc.message, exc.code, exc.status, headers=exc.headers) from exc
+    response = HttpResponse(result.answer_sdp, status=201, content_type="application/sdp")
+    response["Location"] = reverse(
+        "api-interview-call", kwargs={"interview_id": interview.pk, "call_id": result.call.pk}
+    )
+    response["Server-Timing"] = result.server_timing
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+_CALL_SCHEMA: dict[str, Any] = {
+    "request": {"application/sdp": OpenApiTypes.STR},
+    "responses": {(201, "application/sdp"): OpenApiTypes.STR},
+    "description": "Body: the browser's SDP offer (at most 64 KB). 201 with the answer SDP and "
+    "Location: the call resource. The server creates the call upstream with its own key.",
+}
+
+
+class InterviewCallsApi(APIView):
+    """POST /interviews/{id}/calls: the supervised call of a job interview (starts and charges)."""
+
+    throttle_classes = [RealtimeMintThrottle]
+
+    @extend_schema(**_CALL_SCHEMA)
+    def post(self, request: Request, interview_id: uuid.UUID) -> HttpResponse:
+        return _call_response(request=request, interview_id=interview_id, question_number=None)
+
+
+class InterviewQuestionCallsApi(APIView):
+    """POST /interviews/{id}/questions/{n}/calls: the supervised call for one case question."""
+
+    throttle_classes = [RealtimeMintThrottle]
+
+    @extend_schema(**_CALL_SCHEMA)
+    def post(self, request: Request, interview_id: uuid.UUID, question_number: int) -> HttpResponse:
+        return _call_response(
+            request=request, interview_id=interview_id, question_number=question_number
+        )
+
+
+class CallOutputSerializer(serializers.ModelSerializer):
+    end_reason = serializers.SerializerMethodField()
+    usage = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RealtimeCall
+        fields = [
+            "id",
+            "question_number",
+            "status",
+            "created_at",
+            "ended_at",
+            "end_reason",
+            "usage",
+        ]
+
+    def get_end_reason(self, call: RealtimeCall) -> str | None:
+        return call.end_reason or None
+
+    @extend_schema_field(
+        inline_serializer(
+            "CallUsage",
+            {
+                "input_tokens": serializers.IntegerField(),
+                "output_tokens": serializers.IntegerField(),
+                "audio_seconds": serializers.FloatField(),
+            },
+        )
+    )
+    def get_usage(self, call: RealtimeCall) -> dict[str, float]:
+        return call.usage
+
+
+class InterviewCallApi(APIView):
+    """GET /interviews/{id}/calls/{call_id}: one supervised call; DELETE hangs it up now."""
+
+    def _call(self, request: Request, interview_id: uuid.UUID, call_id: uuid.UUID) -> RealtimeCall:
+        interview = _interview_for(interview_id=interview_id, actor=request.user)
+        try:
+            return RealtimeCall.objects.get(pk=call_id, interview_id=interview.pk)
+        except RealtimeCall.DoesNotExist:
+            raise ApiError(
+                "This interview has no call with that id.", "call_not_found", 404
+            ) from None
+
+    @extend_schema(responses=CallOutputSerializer)
+    def get(self, request: Request, interview_id: uuid.UUID, call_id: uuid.UUID) -> Response:
+        call = self._call(request, interview_id, call_id)
+        return Response(CallOutputSerializer(call).data, headers={"Cache-Control": "no-store"})
+
+    @extend_schema(responses=CallOutputSerializer)
+    def delete(self, request: Request, interview_id: uuid.UUID, call_id: uuid.UUID) -> Response:
+        call = self._call(request, interview_id, call_id)
+        services.realtime_call_end(call=call, reason=RealtimeCall.EndReason.ENDED)
+        call.refresh_from_db()
+        return Response(CallOutputSerializer(call).data)
 
 
 class RealtimeHealthApi(APIView):

@@ -15,5 +15,20 @@ urlpatterns = [
         api.InterviewQuestionTokenApi.as_view(),
         name="api-interview-question-token",
     ),
+    path(
+        "interviews/<uuid:interview_id>/calls",
+        api.InterviewCallsApi.as_view(),
+        name="api-interview-calls",
+    ),
+    path(
+        "interviews/<uuid:interview_id>/questions/<int:question_number>/calls",
+        api.InterviewQuestionCallsApi.as_view(),
+        name="api-interview-question-calls",
+    ),
+    path(
+        "interviews/<uuid:interview_id>/calls/<uuid:call_id>",
+        api.InterviewCallApi.as_view(),
+        name="api-interview-call",
+    ),
     path("realtime/health", api.RealtimeHealthApi.as_view(), name="api-realtime-health"),
 ]

@@ -12,7 +12,12 @@ from typing import Any
 from django.dispatch import receiver
 from django.utils import timezone
 
-from interviews.signals import interview_call_reported, interview_ended
+from interviews.signals import (
+    interview_call_reported,
+    interview_ended,
+    interview_question_completed,
+)
+from realtime.models import RealtimeCall
 from realtime.tasks import call_hangup_task
 from vocahire.celery import app as celery_app
 
@@ -38,9 +43,30 @@ def hangup_at_deadline(
 
 @receiver(interview_ended, dispatch_uid="realtime.hangup_on_end")
 def hangup_on_end(sender: Any, *, interview_id: str, call_id: str, **kwargs: Any) -> None:
-    """Hang up the interview's call as soon as the interview ends."""
+    """Hang up the interview's calls (reported and supervised) as soon as the interview ends."""
     if call_id:
         _hangup_now(call_id)
+    _supervised_calls_end(RealtimeCall.objects.filter(interview_id=interview_id), "ended")
+
+
+@receiver(interview_question_completed, dispatch_uid="realtime.hangup_on_next_question")
+def hangup_on_next_question(
+    sender: Any, *, interview_id: str, question_number: int, **kwargs: Any
+) -> None:
+    """A completed case question's call is over: the next question gets a call of its own."""
+    calls = RealtimeCall.objects.filter(interview_id=interview_id, question_number=question_number)
+    _supervised_calls_end(calls, "next_question")
+
+
+def _supervised_calls_end(calls: Any, reason: str) -> None:
+    live = list(calls.live().values_list("pk", "upstream_call_id"))
+    if not live:
+        return
+    RealtimeCall.objects.filter(pk__in=[pk for pk, _ in live], status="live").update(
+        status=RealtimeCall.Status.ENDED, end_reason=reason, ended_at=timezone.now()
+    )
+    for _, upstream_call_id in live:
+        _hangup_now(upstream_call_id)
 
 
 def _hangup_now(call_id: str) -> None:

@@ -15,13 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Profile, User
 from interviews import services as lifecycle
 from interviews.models import Interview
-from realtime.models import RealtimeSession
+from realtime.models import RealtimeCall, RealtimeSession
 from vocahire.lib import openai_gateway as gateway
 from vocahire.lib.breaker import BreakerOpen, breaker_call
 
@@ -195,16 +196,59 @@ def _thinking_time(user: User) -> str:
     return profile.thinking_time if profile else Profile.ThinkingTime.NORMAL
 
 
-def realtime_session_mint(
-    *, interview: Interview, actor: User, question_number: int | None = None, ttl: int
-) -> MintResult:
-    """Mint a client secret for a job interview (whole) or one case question; record the attempt."""
+def _client_secrets_check(*, interview: Interview, question_number: int | None) -> None:
+    if not settings.REALTIME_CLIENT_SECRETS:
+        raise RealtimeError(
+            "Client secrets are switched off on this server: connect through the calls "
+            "endpoint instead.",
+            "client_secrets_disabled",
+            403,
+        )
+    limit = settings.REALTIME_SECRETS_PER_QUESTION
+    minted = getattr(interview, "secrets_minted", None)
+    if minted is None:
+        minted = _secrets_minted(interview_id=interview.pk, question_number=question_number).count()
+    if minted >= limit:
+        scope = "interview" if question_number is None else "question"
+        raise RealtimeError(
+            f"This {scope} already has {limit} sessions, the most it may have. "
+            "Connect with one of them, or start a new interview.",
+            "mint_limit_reached",
+            429,
+        )
+
+
+def _secrets_minted(
+    *, interview_id: Any, question_number: int | None
+) -> models.QuerySet[RealtimeSession]:
+    minted = RealtimeSession.objects.filter(
+        interview_id=interview_id, outcome=RealtimeSession.Outcome.MINTED
+    )
+    if question_number is None:
+        return minted.filter(question_number__isnull=True)
+    return minted.filter(question_number=question_number)
+
+
+def secrets_minted_subquery(*, question_number: int | None) -> Coalesce:
+    """How many secrets the outer interview's question (job: interview) has, as an annotation."""
+    minted = _secrets_minted(interview_id=models.OuterRef("pk"), question_number=question_number)
+    counted = minted.order_by().values("interview_id").annotate(n=models.Count("pk")).values("n")
+    return Coalesce(models.Subquery(counted), 0)
+
+
+def _attempt_begin(
+    *, interview: Interview, actor: User, question_number: int | None, ttl: int
+) -> _Attempt:
+    """The rules every mint and call shares, in the contract's order; starts a job interview."""
     clock = _Clock()
     started_here = False
     if question_number is None:
         interview, started_here = _job_interview_ready(interview=interview, actor=actor)
     else:
         _case_token_check(interview=interview, actor=actor, question_number=question_number)
+    # A job interview with nothing delivered yet is undone if this attempt fails, whoever started
+    # it (this request, or a /start before it): the charge never outlives a refused first session.
+    revertible = question_number is None and interview.first_minted_at is None
     try:
         instructions = _instructions_for(interview=interview, question_number=question_number)
     except RealtimeError:
@@ -215,23 +259,62 @@ def realtime_session_mint(
         instructions=instructions, thinking_time=_thinking_time(interview.owner)
     )
     clock.db_since_mark()
-    attempt = _Attempt(interview, actor, question_number, ttl, session, clock)
+    return _Attempt(interview, actor, question_number, ttl, session, clock, revertible)
+
+
+def realtime_session_mint(
+    *, interview: Interview, actor: User, question_number: int | None = None, ttl: int
+) -> MintResult:
+    """Mint a client secret for a job interview (whole) or one case question; record the attempt."""
+    _client_secrets_check(interview=interview, question_number=question_number)
+    attempt = _attempt_begin(
+        interview=interview, actor=actor, question_number=question_number, ttl=ttl
+    )
     try:
         secret = breaker_call(
             gateway.client_secret_create,
-            session=session,
+            session=attempt.session,
             ttl=ttl,
             safety_identifier=gateway.safety_identifier_for(user_id=actor.pk),
         )
     except (BreakerOpen, gateway.OpenAIError) as exc:
-        clock.upstream_since_mark()
-        raise attempt.failed(exc, started_here=started_here) from None
-    clock.upstream_since_mark()
+        attempt.clock.upstream_since_mark()
+        raise attempt.failed(exc) from None
+    attempt.clock.upstream_since_mark()
     return attempt.minted(secret)
 
 
+@dataclass(frozen=True)
+class CallResult:
+    call: RealtimeCall
+    answer_sdp: str  # for the browser only; the upstream call id stays on the server
+    server_timing: str
+
+
+def realtime_call_create(
+    *, interview: Interview, actor: User, question_number: int | None = None, offer_sdp: str
+) -> CallResult:
+    """Create the room's call upstream with the server key for the browser's offer (section 3b)."""
+    attempt = _attempt_begin(
+        interview=interview, actor=actor, question_number=question_number, ttl=0
+    )
+    attempt.kind = "call"
+    try:
+        created = breaker_call(
+            gateway.call_create,
+            offer_sdp=offer_sdp,
+            session=attempt.session,
+            safety_identifier=gateway.safety_identifier_for(user_id=actor.pk),
+        )
+    except (BreakerOpen, gateway.OpenAIError) as exc:
+        attempt.clock.upstream_since_mark()
+        raise attempt.failed(exc) from None
+    attempt.clock.upstream_since_mark()
+    return attempt.call_created(created)
+
+
 class _Attempt:
-    """One mint attempt's bookkeeping: the RealtimeSession row, the log line, the response."""
+    """One mint or call attempt's bookkeeping: its row, the log line, the response."""
 
     def __init__(
         self,
@@ -241,9 +324,12 @@ class _Attempt:
         ttl: int,
         session: dict[str, Any],
         clock: _Clock,
+        revertible: bool,
     ) -> None:
         self.interview, self.actor, self.question_number = interview, actor, question_number
         self.ttl, self.session, self.clock = ttl, session, clock
+        self.revertible = revertible
+        self.kind = "mint"
 
     def minted(self, secret: gateway.ClientSecret) -> MintResult:
         cache.set(LAST_UPSTREAM_MS_KEY, round(secret.upstream_ms, 1), None)
@@ -258,6 +344,20 @@ class _Attempt:
             body=_token_body(attempt=self, secret=secret),
             server_timing=self.clock.server_timing(),
             record=record,
+        )
+
+    def call_created(self, created: gateway.Call) -> CallResult:
+        cache.set(LAST_UPSTREAM_MS_KEY, round(created.upstream_ms, 1), None)
+        try:
+            if self.interview.first_minted_at is None:
+                self._first_mint_mark()
+            lifecycle.interview_call_supervised(interview=self.interview)
+        except RealtimeError:
+            _hangup_quietly(created.call_id)  # nobody will pay for or supervise this call
+            raise
+        call = self._call_record(status=RealtimeCall.Status.LIVE, upstream_call_id=created.call_id)
+        return CallResult(
+            call=call, answer_sdp=created.answer_sdp, server_timing=self.clock.server_timing()
         )
 
     def _first_mint_mark(self) -> None:
@@ -275,23 +375,18 @@ class _Attempt:
                 )
                 lifecycle.interview_session_minted(interview=self.interview)
         except lifecycle.InterviewError as exc:
-            self._record(outcome=RealtimeSession.Outcome.UPSTREAM_ERROR, error_code=exc.code)
+            self._failure_record(exc.code, breaker=False)
             raise RealtimeError(exc.message, exc.code, exc.status) from exc
 
-    def failed(self, exc: Exception, *, started_here: bool) -> RealtimeError:
+    def failed(self, exc: Exception) -> RealtimeError:
         refunded = False
-        if started_here:
+        if self.revertible:
             refunded = lifecycle.interview_start_revert(
                 interview=self.interview,
                 reason=f"No realtime session could be started ({_code(exc)})",
             )
-        outcome = (
-            RealtimeSession.Outcome.BREAKER_OPEN
-            if isinstance(exc, BreakerOpen)
-            else RealtimeSession.Outcome.UPSTREAM_ERROR
-        )
-        self._record(outcome=outcome, error_code=_code(exc))
-        money = _money_sentence(started_here=started_here, refunded=refunded)
+        self._failure_record(_code(exc), breaker=isinstance(exc, BreakerOpen))
+        money = _money_sentence(revertible=self.revertible, refunded=refunded)
         timing = {"Server-Timing": self.clock.server_timing()}
         if isinstance(exc, BreakerOpen):
             return RealtimeError(
@@ -308,8 +403,31 @@ class _Attempt:
             headers=timing,
         )
 
-    def _record(self, *, outcome: str, **fields: Any) -> RealtimeSession:
+    def _failure_record(self, error_code: str, *, breaker: bool) -> None:
+        if self.kind == "call":
+            self._call_record(
+                status=RealtimeCall.Status.FAILED,
+                error_code=error_code,
+                end_reason=RealtimeCall.EndReason.UPSTREAM,
+                ended_at=timezone.now(),
+            )
+            return
+        outcome = (
+            RealtimeSession.Outcome.BREAKER_OPEN
+            if breaker
+            else RealtimeSession.Outcome.UPSTREAM_ERROR
+        )
+        self._record(outcome=outcome, error_code=error_code)
+
+    def _timings(self) -> dict[str, float]:
         self.clock.db_since_mark()
+        return {
+            "db_ms": round(self.clock.db_ms, 2),
+            "upstream_ms": round(self.clock.upstream_ms, 2),
+            "total_ms": round(self.clock.total_ms, 2),
+        }
+
+    def _record(self, *, outcome: str, **fields: Any) -> RealtimeSession:
         record = RealtimeSession.objects.create(
             interview=self.interview,
             user=self.actor,
@@ -318,22 +436,54 @@ class _Attempt:
             voice=self.session["audio"]["output"]["voice"],
             ttl=self.ttl,
             outcome=outcome,
-            db_ms=round(self.clock.db_ms, 2),
-            upstream_ms=round(self.clock.upstream_ms, 2),
-            total_ms=round(self.clock.total_ms, 2),
+            **self._timings(),
             **fields,
         )
         self.clock.db_since_mark()
         _log(attempt=self, outcome=outcome, error_code=fields.get("error_code", ""))
         return record
 
+    def _call_record(self, *, status: str, **fields: Any) -> RealtimeCall:
+        call = RealtimeCall.objects.create(
+            interview=self.interview,
+            user=self.actor,
+            question_number=self.question_number,
+            status=status,
+            instructions=self.session["instructions"],
+            voice=self.session["audio"]["output"]["voice"],
+            tools=self.session.get("tools", []),
+            **self._timings(),
+            **fields,
+        )
+        self.clock.db_since_mark()
+        outcome = "created" if status == RealtimeCall.Status.LIVE else "failed"
+        _log(attempt=self, outcome=outcome, error_code=fields.get("error_code", ""))
+        return call
+
+
+def realtime_call_end(*, call: RealtimeCall, reason: str, hangup: bool = True) -> bool:
+    """Mark a live call ended (once) and hang it up upstream; False if it had already ended."""
+    ended = RealtimeCall.objects.filter(pk=call.pk, status=RealtimeCall.Status.LIVE).update(
+        status=RealtimeCall.Status.ENDED, end_reason=reason, ended_at=timezone.now()
+    )
+    if ended and hangup and call.upstream_call_id:
+        _hangup_quietly(call.upstream_call_id)
+    return bool(ended)
+
+
+def _hangup_quietly(call_id: str) -> None:
+    try:
+        gateway.call_hangup(call_id=call_id)
+    except gateway.OpenAIError as exc:
+        logger.warning("call hang-up failed call_id=%s code=%s", call_id, exc.code)
+
 
 def _code(exc: Exception) -> str:
     return "breaker_open" if isinstance(exc, BreakerOpen) else getattr(exc, "code", "error")
 
 
-def _money_sentence(*, started_here: bool, refunded: bool) -> str:
-    if not started_here:
+def _money_sentence(*, revertible: bool, refunded: bool) -> str:
+    if not revertible:
         return " Trying again is free."  # a reconnect or a case question: nothing is charged
     if refunded or settings.INTERVIEW_CREDIT_COST <= 0:
         return " No credits were used."
@@ -353,7 +503,8 @@ def _log(*, attempt: _Attempt, outcome: str, error_code: str) -> None:
         "error_code": error_code,
     }
     logger.info(
-        "realtime_mint %s",
+        "realtime_%s %s",
+        attempt.kind,
         " ".join(f"{key}={value}" for key, value in fields.items()),
         extra=fields,
     )

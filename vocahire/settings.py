@@ -216,6 +216,13 @@ REALTIME_TRANSCRIPTION_MODEL = env.str(
     "REALTIME_TRANSCRIPTION_MODEL", default="gpt-4o-mini-transcribe"
 )
 REALTIME_MINT_RATE = env.str("REALTIME_MINT_RATE", default="30/min")
+# The ek_ endpoints for API clients: how many secrets a question (job: an interview) may have,
+# and a switch for operators who want supervised calls only (DESIGN section 3b).
+REALTIME_SECRETS_PER_QUESTION = env.int("REALTIME_SECRETS_PER_QUESTION", default=5)
+REALTIME_CLIENT_SECRETS = env.bool("REALTIME_CLIENT_SECRETS", default=True)
+# Supervisors: the lease on a call's sideband and how often it is renewed.
+SUPERVISOR_LEASE_SECONDS = env.int("SUPERVISOR_LEASE_SECONDS", default=15)
+SUPERVISOR_RENEW_SECONDS = env.float("SUPERVISOR_RENEW_SECONDS", default=5.0)
 REALTIME_CONNECT_TIMEOUT = env.float("REALTIME_CONNECT_TIMEOUT", default=3.0)
 REALTIME_READ_TIMEOUT = env.float("REALTIME_READ_TIMEOUT", default=10.0)
 FEEDBACK_MODEL = env.str("FEEDBACK_MODEL", default="gpt-5-mini")

@@ -43,8 +43,10 @@ ENDPOINTS = _interview_endpoints()
 
 
 def _path(template: str, interview_id: object) -> str:
-    return template.replace("<uuid:interview_id>", str(interview_id)).replace(
-        "<int:question_number>", "1"
+    return (
+        template.replace("<uuid:interview_id>", str(interview_id))
+        .replace("<int:question_number>", "1")
+        .replace("<uuid:call_id>", str(uuid.uuid4()))
     )
 
 

@@ -9,6 +9,7 @@ dataclasses and raises `OpenAIError`, which says whether a retry can help. Trans
 from __future__ import annotations
 
 import hashlib
+import json as _json
 import random
 import re
 import threading
@@ -119,14 +120,16 @@ def request(
     path: str,
     *,
     json: dict[str, Any] | None = None,
+    files: dict[str, tuple[None, str, str]] | None = None,
     headers: dict[str, str] | None = None,
     timeout: httpx.Timeout | float | None = None,
+    retry: bool = True,
 ) -> httpx.Response:
     """Send one request upstream, retrying once on transient failures; raise OpenAIError."""
-    kwargs: dict[str, Any] = {"json": json, "headers": _headers(headers)}
+    kwargs: dict[str, Any] = {"json": json, "files": files, "headers": _headers(headers)}
     if timeout is not None:
         kwargs["timeout"] = timeout
-    for attempt in (1, 2):
+    for attempt in (1, 2) if retry else (2,):
         response = None
         try:
             response = _http().request(method, _url(path), **kwargs)
@@ -178,6 +181,48 @@ def client_secret_create(
         raise OpenAIError(
             "The realtime service answered without a client secret.", "bad_response", 502, True
         ) from exc
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call created upstream with the server key: its id and the answer SDP for the browser."""
+
+    call_id: str
+    answer_sdp: str
+    upstream_ms: float
+
+
+def call_create(*, offer_sdp: str, session: dict[str, Any], safety_identifier: str) -> Call:
+    """Create a call for the browser's offer with the server key (POST /realtime/calls, multipart)."""
+    started = time.perf_counter()
+    # Not retried: a call that timed out may exist upstream, and a second one would be billed too.
+    # The browser's Retry makes a fresh offer instead.
+    response = request(
+        "POST",
+        "realtime/calls",
+        files={
+            "sdp": (None, offer_sdp, "application/sdp"),
+            "session": (None, _json.dumps(session), "application/json"),
+        },
+        headers={"OpenAI-Safety-Identifier": safety_identifier},
+        retry=False,
+    )
+    call_id = response.headers.get("location", "").rstrip("/").rsplit("/", 1)[-1]
+    if not _CALL_ID.match(call_id) or not response.text.lstrip().startswith("v="):
+        raise OpenAIError(
+            "The realtime service answered without a call.", "bad_response", 502, True
+        )
+    return Call(
+        call_id=call_id,
+        answer_sdp=response.text,
+        upstream_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+def sideband_url(*, call_id: str) -> str:
+    """The WebSocket that attaches the server to a live call (wss://.../realtime?call_id=)."""
+    base = settings.REALTIME_BASE_URL.rstrip("/")
+    return re.sub(r"^http", "ws", base) + f"/realtime?call_id={call_id}"
 
 
 def call_hangup(*, call_id: str) -> None:

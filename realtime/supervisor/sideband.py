@@ -1,0 +1,310 @@
+"""Following one live call on its sideband: transcript, usage, the session's integrity, the end.
+
+A `CallWatch` holds the WebSocket to `{ws base}/realtime?call_id=...` with the server key, turns
+upstream's own events into transcript turns, restores the server's instructions, tools and voice
+when a client changes them (the third change hangs up with `integrity`), and hangs up at the
+interview's deadline. It reconnects with back-off while the call is live and its lease is held.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+
+from interviews.services import ServerTurn
+from realtime.models import RealtimeCall
+from realtime.supervisor import leases
+from realtime.supervisor.leases import CallLease, UsageDelta
+
+if TYPE_CHECKING:
+    from realtime.supervisor.process import Supervisor
+
+log = logging.getLogger("vocahire.supervisor")
+
+TAMPERS_BEFORE_HANGUP = 3
+BACKOFF_SECONDS = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
+WORDS_PER_SECOND = 2.5  # the interviewer's speaking rate, for the length of its turns
+Reason = RealtimeCall.EndReason
+
+
+class CallGone(Exception):
+    """Upstream no longer has the call (404 on attach)."""
+
+
+class CallWatch:
+    """One call's sideband, from attach to the end of the call or of our lease."""
+
+    def __init__(self, supervisor: Supervisor, lease: CallLease) -> None:
+        self.supervisor = supervisor
+        self.lease = lease
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.tampers = lease.integrity_restores
+        self.greeted = lease.greeted
+        self.stopping = False
+        self.speech: dict[str, dict[str, int]] = {}  # item id -> audio start/end ms
+        self.reply_started: dict[str, float] = {}  # interviewer item id -> monotonic start
+        self.attached_at = time.monotonic()
+        self.deadline_timer: asyncio.TimerHandle | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    # Life cycle
+
+    def start(self) -> None:
+        self.task = asyncio.ensure_future(self.run())
+        if self.lease.deadline is not None:
+            delay = max(0.0, self.lease.deadline.timestamp() - time.time())
+            self.deadline_timer = asyncio.get_running_loop().call_later(
+                delay, lambda: asyncio.ensure_future(self.hangup(Reason.TIME_LIMIT))
+            )
+
+    def detach(self) -> None:
+        """Stop following the call without hanging it up (lease lost, or ended elsewhere)."""
+        self.stopping = True
+        if self.deadline_timer is not None:
+            self.deadline_timer.cancel()
+        if self.ws is not None and not self.ws.closed:
+            asyncio.ensure_future(self.ws.close())
+        elif self.task is not None:
+            self.task.cancel()
+
+    async def run(self) -> None:
+        failures = 0
+        while not self.stopping:
+            try:
+                await self.follow()
+                failures = 0
+            except CallGone:
+                log.info("call %s is gone upstream", self.lease.upstream_call_id)
+                await self.end(Reason.UPSTREAM)
+                return
+            except asyncio.CancelledError:
+                return
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                failures += 1
+                log.warning("sideband %s dropped: %r", self.lease.upstream_call_id, exc)
+            if self.stopping:
+                return
+            # The sideband closed: the call may have ended, or the link dropped. Ask again.
+            await asyncio.sleep(BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS) - 1)])
+            failures += 1
+
+    async def follow(self) -> None:
+        session = self.supervisor.http
+        try:
+            self.ws = await session.ws_connect(
+                self.supervisor.sideband_url(self.lease.upstream_call_id),
+                headers={"Authorization": f"Bearer {self.supervisor.api_key}"},
+                heartbeat=20,
+                max_msg_size=2**22,
+            )
+        except aiohttp.WSServerHandshakeError as exc:
+            if exc.status == 404:
+                raise CallGone from exc
+            raise
+        self.supervisor.attached(self)
+        async for message in self.ws:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                self.receive(message.data)
+            elif message.type in (aiohttp.WSMsgType.ERROR, aiohttp.WSMsgType.CLOSE):
+                break
+
+    async def hangup(self, reason: str) -> None:
+        """Hang the call up upstream and record why (deadline, integrity, interview over)."""
+        if self.stopping:
+            return
+        self.stopping = True
+        url = self.supervisor.hangup_url(self.lease.upstream_call_id)
+        headers = {"Authorization": f"Bearer {self.supervisor.api_key}"}
+        try:
+            async with self.supervisor.http.post(url, headers=headers) as response:
+                if response.status not in (200, 204, 404):
+                    log.warning(
+                        "hang-up of %s answered %s", self.lease.upstream_call_id, response.status
+                    )
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            log.warning("hang-up of %s failed: %r", self.lease.upstream_call_id, exc)
+        log.info("hung up %s: %s", self.lease.upstream_call_id, reason)
+        await self.end(reason)
+
+    async def end(self, reason: str) -> None:
+        self.stopping = True
+        await self.supervisor.db(leases.call_end, call_id=self.lease.id, reason=reason)
+        self.supervisor.forget(self)
+        self.detach()
+
+    # Events from upstream
+
+    def send(self, event: dict[str, Any]) -> None:
+        if self.ws is not None and not self.ws.closed:
+            asyncio.ensure_future(self.ws.send_str(json.dumps(event)))
+
+    def receive(self, raw: str) -> None:
+        try:
+            event = json.loads(raw)
+        except ValueError:
+            return
+        handler = self.HANDLERS.get(event.get("type"))
+        if handler is not None:
+            handler(self, event)
+
+    def on_session(self, event: dict[str, Any]) -> None:
+        session = event.get("session") or {}
+        changed = self.session_changes(session)
+        if changed:
+            self.tampers += 1
+            log.warning(
+                "call %s session changed by a client (%s), %d of %d",
+                self.lease.upstream_call_id,
+                ", ".join(sorted(changed)),
+                self.tampers,
+                TAMPERS_BEFORE_HANGUP,
+            )
+            self.supervisor.spawn(
+                self.supervisor.db(
+                    leases.call_integrity_restored, call_id=self.lease.id, restores=self.tampers
+                )
+            )
+            if self.tampers >= TAMPERS_BEFORE_HANGUP:
+                self.supervisor.spawn(self.hangup(Reason.INTEGRITY))
+                return
+            self.send({"type": "session.update", "session": {"type": "realtime", **changed}})
+        if event.get("type") == "session.created" and not self.greeted:
+            # The interview begins once we listen: no turn can happen before the sideband.
+            self.greeted = True
+            self.send({"type": "response.create"})
+            self.supervisor.spawn(self.supervisor.db(leases.call_greeted, call_id=self.lease.id))
+
+    def session_changes(self, session: dict[str, Any]) -> dict[str, Any]:
+        """The server's values for each of instructions, tools and voice that differ upstream."""
+        changes: dict[str, Any] = {}
+        if session.get("instructions", self.lease.instructions) != self.lease.instructions:
+            changes["instructions"] = self.lease.instructions
+        if (session.get("tools") or []) != (self.lease.tools or []):
+            changes["tools"] = self.lease.tools or []
+        voice = ((session.get("audio") or {}).get("output") or {}).get("voice")
+        if voice is not None and self.lease.voice and voice != self.lease.voice:
+            changes["audio"] = {"output": {"voice": self.lease.voice}}
+        return changes
+
+    def on_speech_started(self, event: dict[str, Any]) -> None:
+        self.speech[str(event.get("item_id"))] = {"start": int(event.get("audio_start_ms") or 0)}
+
+    def on_speech_stopped(self, event: dict[str, Any]) -> None:
+        timing = self.speech.setdefault(str(event.get("item_id")), {})
+        timing["end"] = int(event.get("audio_end_ms") or 0)
+        seconds = max(0, timing["end"] - timing.get("start", timing["end"])) / 1000
+        self.supervisor.record_usage(self.lease.id, UsageDelta(audio_seconds=seconds))
+
+    def on_transcription(self, event: dict[str, Any]) -> None:
+        item_id = str(event.get("item_id") or "")
+        timing = self.speech.pop(item_id, {})
+        start = timing.get("start", self.now_ms() - self.lease.offset_ms)
+        self.turn(
+            item_id,
+            "candidate",
+            str(event.get("transcript") or ""),
+            start_ms=self.lease.offset_ms + start,
+            duration_ms=max(0, timing.get("end", start) - start),
+        )
+
+    def on_item_done(self, event: dict[str, Any]) -> None:
+        item = event.get("item") or {}
+        if item.get("role") != "user" or item.get("type") != "message":
+            return
+        texts = [
+            part.get("text", "")
+            for part in item.get("content") or []
+            if isinstance(part, dict) and part.get("type") == "input_text"
+        ]
+        if texts:
+            self.turn(str(item.get("id") or ""), "candidate", " ".join(texts), typed=True)
+
+    def on_reply_started(self, event: dict[str, Any]) -> None:
+        item = event.get("item") or {}
+        if item.get("role") == "assistant" and item.get("id"):
+            self.reply_started.setdefault(str(item["id"]), time.monotonic())
+
+    def on_reply_done(self, event: dict[str, Any]) -> None:
+        item_id = str(event.get("item_id") or "")
+        text = str(event.get("transcript") or event.get("text") or "")
+        began = self.reply_started.pop(item_id, None)
+        start = self.now_ms(began) if began is not None else None
+        words = len(text.split())
+        self.turn(
+            item_id,
+            "interviewer",
+            text,
+            start_ms=start,
+            duration_ms=int(words / WORDS_PER_SECOND * 1000),
+        )
+
+    def on_response_done(self, event: dict[str, Any]) -> None:
+        usage = (event.get("response") or {}).get("usage") or {}
+        if usage:
+            self.supervisor.record_usage(
+                self.lease.id,
+                UsageDelta(
+                    input_tokens=int(usage.get("input_tokens") or 0),
+                    output_tokens=int(usage.get("output_tokens") or 0),
+                ),
+            )
+
+    def on_error(self, event: dict[str, Any]) -> None:
+        error = event.get("error") or {}
+        log.info(
+            "call %s upstream error %s: %s",
+            self.lease.upstream_call_id,
+            error.get("code"),
+            error.get("message"),
+        )
+
+    HANDLERS: dict[str, Callable[[CallWatch, dict[str, Any]], None]] = {
+        "session.created": on_session,
+        "session.updated": on_session,
+        "input_audio_buffer.speech_started": on_speech_started,
+        "input_audio_buffer.speech_stopped": on_speech_stopped,
+        "conversation.item.input_audio_transcription.completed": on_transcription,
+        "conversation.item.done": on_item_done,
+        "conversation.item.added": on_reply_started,
+        "response.output_audio_transcript.done": on_reply_done,
+        "response.output_text.done": on_reply_done,
+        "response.done": on_response_done,
+        "error": on_error,
+    }
+
+    # Turns
+
+    def now_ms(self, at: float | None = None) -> int:
+        """Milliseconds since this call was created (the sideband attaches just after)."""
+        return int(((at or time.monotonic()) - self.attached_at) * 1000) + self.lease.offset_ms
+
+    def turn(
+        self,
+        item_id: str,
+        speaker: str,
+        text: str,
+        *,
+        start_ms: int | None = None,
+        duration_ms: int = 0,
+        typed: bool = False,
+    ) -> None:
+        if not item_id or not text.strip():
+            return
+        self.supervisor.record_turn(
+            ServerTurn(
+                interview_id=str(self.lease.interview_id),
+                item_id=item_id,
+                question_number=self.lease.question_number or 1,
+                speaker=speaker,
+                text=text,
+                start_ms=self.now_ms() if start_ms is None else start_ms,
+                duration_ms=duration_ms,
+                typed=typed,
+            )
+        )
