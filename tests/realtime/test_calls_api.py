@@ -1,0 +1,379 @@
+"""Supervised calls (DESIGN section 3b): the server creates the room's call upstream with its own
+key, charges and refunds in the same request, and hangs the call up when the interview moves on.
+OpenAI is mocked at the HTTP layer with the documented shapes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+import pytest
+from django.test import override_settings
+
+from billing import services as billing
+from billing.models import LedgerEntry
+from interviews import services as lifecycle
+from interviews.models import Interview, TranscriptTurn
+from realtime.models import RealtimeCall
+from tests.realtime.conftest import (
+    SERVER_KEY,
+    case_interview_started,
+    job_interview_draft,
+    jwt_client,
+    make_case,
+    session_url,
+    token_url,
+    upstream_error,
+)
+
+pytestmark = pytest.mark.usefixtures("realtime_settings")
+
+OFFER = (
+    "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+    "a=group:BUNDLE 0 1\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\n"
+    "a=mid:0\r\na=sendrecv\r\na=rtpmap:111 opus/48000/2\r\n"
+    "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\n"
+)
+ANSWER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
+UPSTREAM_CALL = "rtc_u1_9c2a3f0d5b1e4c7a8d6f"
+
+
+def created() -> httpx.Response:
+    # OpenAI's 201: the answer SDP as the body, the call id in Location.
+    return httpx.Response(
+        201,
+        text=ANSWER,
+        headers={
+            "Content-Type": "application/sdp",
+            "Location": f"/v1/realtime/calls/{UPSTREAM_CALL}",
+        },
+    )
+
+
+@pytest.fixture
+def calls_route(upstream):
+    return upstream.post("/realtime/calls").mock(return_value=created())
+
+
+@pytest.fixture
+def hangup_route(upstream):
+    return upstream.post(url__regex=r"/realtime/calls/rtc_\w+/hangup").mock(
+        return_value=httpx.Response(200)
+    )
+
+
+def calls_url(interview: Interview, question: int | None = None) -> str:
+    if question is None:
+        return f"/api/v1/interviews/{interview.pk}/calls"
+    return f"/api/v1/interviews/{interview.pk}/questions/{question}/calls"
+
+
+def post_offer(client, url: str, sdp: str = OFFER, content_type: str = "application/sdp"):
+    return client.generic("POST", url, sdp, content_type=content_type)
+
+
+def _ledger(user) -> list[tuple[str, int]]:
+    return list(
+        LedgerEntry.objects.filter(user=user)
+        .exclude(kind=LedgerEntry.Kind.STAFF_GRANT)
+        .order_by("id")
+        .values_list("kind", "delta")
+    )
+
+
+def test_a_job_call_is_created_upstream_with_the_server_key_and_charged_once(
+    candidate, calls_route
+):
+    interview = job_interview_draft(candidate)
+    response = post_offer(jwt_client(candidate), calls_url(interview))
+
+    assert response.status_code == 201, response.content
+    assert response["Content-Type"] == "application/sdp"
+    assert response.content.decode() == ANSWER
+    call = RealtimeCall.objects.get()
+    assert response["Location"] == f"/api/v1/interviews/{interview.pk}/calls/{call.pk}"
+    assert "upstream;dur=" in response["Server-Timing"]
+    assert response["Cache-Control"] == "no-store"
+    # Nothing in the answer is a key: not ours, not an ephemeral one.
+    assert "ek_" not in response.content.decode() and SERVER_KEY not in str(response.headers)
+
+    sent = calls_route.calls.last.request
+    assert sent.headers["Authorization"] == f"Bearer {SERVER_KEY}"
+    assert sent.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    body = sent.content.decode()
+    assert 'name="sdp"' in body and OFFER in body
+    session = json.loads(re.search(r'name="session"\r\n.*?\r\n\r\n(.*?)\r\n--', body, re.S)[1])
+    assert session["type"] == "realtime"
+    assert session["instructions"] == interview.__class__.objects.get().instructions_snapshot["job"]
+
+    assert (call.status, call.upstream_call_id, call.question_number) == (
+        "live",
+        UPSTREAM_CALL,
+        None,
+    )
+    assert call.instructions == session["instructions"] and call.voice == "marin"
+    interview.refresh_from_db()
+    assert interview.status == "in_progress" and interview.supervised
+    assert interview.first_minted_at is not None
+    assert _ledger(candidate) == [("interview_debit", -1)]
+
+    # A reconnect (a new call for the same interview) is free.
+    assert post_offer(jwt_client(candidate), calls_url(interview)).status_code == 201
+    assert _ledger(candidate) == [("interview_debit", -1)]
+    assert RealtimeCall.objects.count() == 2
+
+
+def test_upstream_refusing_the_call_refunds_the_charge_in_the_same_request(candidate, upstream):
+    upstream.post("/realtime/calls").mock(return_value=upstream_error(500, "error_server.json"))
+    interview = job_interview_draft(candidate)
+
+    response = post_offer(jwt_client(candidate), calls_url(interview))
+
+    assert response.status_code == 502
+    assert response.json()["code"] == "upstream_error"
+    assert response.json()["detail"].endswith("No credits were used.")
+    assert _ledger(candidate) == [("interview_debit", -1), ("refund", 1)]
+    assert billing.credits_balance(user_id=candidate.pk) == 3
+    interview.refresh_from_db()
+    assert (interview.status, interview.first_minted_at) == ("draft", None)
+    failed = RealtimeCall.objects.get()
+    assert (failed.status, failed.end_reason, failed.upstream_call_id) == ("failed", "upstream", "")
+
+
+def test_a_failed_mint_after_start_is_refunded_in_that_request(candidate, upstream):
+    # The documented flow: /start charges, then /realtime-session fails upstream.
+    upstream.post("/realtime/client_secrets").mock(
+        return_value=upstream_error(500, "error_server.json")
+    )
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert client.post(f"/api/v1/interviews/{interview.pk}/start").status_code == 200
+    assert _ledger(candidate) == [("interview_debit", -1)]
+
+    response = client.post(session_url(interview))
+
+    assert response.status_code == 502
+    assert response.json()["detail"].endswith("No credits were used.")
+    assert _ledger(candidate) == [("interview_debit", -1), ("refund", 1)]
+    # And ending it now keeps nothing: there is no second refund and no charge left.
+    client.post(f"/api/v1/interviews/{interview.pk}/start")
+    client.post(f"/api/v1/interviews/{interview.pk}/end")
+    assert billing.credits_balance(user_id=candidate.pk) == 3
+
+
+def test_ending_an_interview_that_never_connected_refunds_it(candidate, upstream):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert client.post(f"/api/v1/interviews/{interview.pk}/start").status_code == 200
+
+    response = client.post(f"/api/v1/interviews/{interview.pk}/end")
+
+    assert response.status_code == 200 and response.json()["status"] == "completed"
+    assert _ledger(candidate) == [("interview_debit", -1), ("refund", 1)]
+    assert billing.credits_balance(user_id=candidate.pk) == 3
+
+
+def test_ending_a_connected_interview_keeps_the_charge(candidate, calls_route, hangup_route):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert post_offer(client, calls_url(interview)).status_code == 201
+    client.post(f"/api/v1/interviews/{interview.pk}/end")
+    assert _ledger(candidate) == [("interview_debit", -1)]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "code"),
+    [
+        (OFFER, "application/json", 415, "unsupported_media_type"),
+        (OFFER, "text/plain", 415, "unsupported_media_type"),
+        ("hello", "application/sdp", 400, "invalid_sdp"),
+        ("v=0\r\ns=-\r\n", "application/sdp", 400, "invalid_sdp"),
+        (OFFER + "a=x:" + "y" * 70_000 + "\r\n", "application/sdp", 400, "invalid_sdp"),
+        (b"v=0\r\n\xff\xfe\nm=audio", "application/sdp", 400, "invalid_sdp"),
+    ],
+)
+def test_a_bad_offer_is_refused_before_anything_is_charged(
+    candidate, calls_route, body, content_type, status, code
+):
+    interview = job_interview_draft(candidate)
+    response = post_offer(jwt_client(candidate), calls_url(interview), body, content_type)
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert calls_route.call_count == 0 and _ledger(candidate) == []
+
+
+def test_the_calls_endpoint_shares_the_mint_rules(candidate, other_candidate, calls_route):
+    interview = job_interview_draft(candidate)
+    # Another candidate's interview, and a case interview on the job path.
+    assert (
+        post_offer(jwt_client(other_candidate), calls_url(interview)).json()["code"] == "forbidden"
+    )
+    lifecycle.interview_end(
+        interview=lifecycle.interview_start(interview=interview, actor=candidate), actor=candidate
+    )
+    ended = post_offer(jwt_client(candidate), calls_url(interview))
+    assert (ended.status_code, ended.json()["code"]) == (400, "interview_not_in_progress")
+    assert calls_route.call_count == 0
+
+
+def test_case_calls_need_a_subscription_and_the_current_question(
+    subscriber, candidate, calls_route
+):
+    interview = case_interview_started(subscriber, make_case(questions=2))
+    client = jwt_client(subscriber)
+    future = post_offer(client, calls_url(interview, 2))
+    assert (future.status_code, future.json()["code"]) == (400, "future_question")
+    missing = post_offer(client, calls_url(interview, 3))
+    assert (missing.status_code, missing.json()["code"]) == (404, "question_not_found")
+
+    response = post_offer(client, calls_url(interview, 1))
+    assert response.status_code == 201
+    call = RealtimeCall.objects.get()
+    assert call.question_number == 1
+    assert response["Location"] == f"/api/v1/interviews/{interview.pk}/calls/{call.pk}"
+    assert call.instructions == interview.instructions_snapshot["1"]
+
+    job = job_interview_draft(candidate)
+    wrong = post_offer(jwt_client(candidate), calls_url(job, 1))
+    assert (wrong.status_code, wrong.json()["code"]) == (400, "wrong_interview_kind")
+
+
+def test_the_call_resource_reads_and_hangs_up(
+    candidate, other_candidate, calls_route, hangup_route
+):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    location = post_offer(client, calls_url(interview))["Location"]
+
+    body = client.get(location).json()
+    call = RealtimeCall.objects.get()
+    assert body == {
+        "id": str(call.pk),
+        "question_number": None,
+        "status": "live",
+        "created_at": body["created_at"],
+        "ended_at": None,
+        "end_reason": None,
+        "usage": {"input_tokens": 0, "output_tokens": 0, "audio_seconds": 0.0},
+    }
+    assert jwt_client(other_candidate).get(location).json()["code"] == "forbidden"
+    unknown = client.get(f"/api/v1/interviews/{interview.pk}/calls/{interview.pk}")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "call_not_found")
+
+    deleted = client.delete(location)
+    assert deleted.status_code == 200
+    assert (deleted.json()["status"], deleted.json()["end_reason"]) == ("ended", "ended")
+    assert hangup_route.calls.last.request.url.path == f"/v1/realtime/calls/{UPSTREAM_CALL}/hangup"
+    # Hanging up twice asks upstream once.
+    assert client.delete(location).status_code == 200 and hangup_route.call_count == 1
+
+
+def test_end_and_complete_hang_up_the_live_calls_themselves(
+    subscriber, calls_route, hangup_route, django_capture_on_commit_callbacks
+):
+    interview = case_interview_started(subscriber, make_case(questions=2))
+    client = jwt_client(subscriber)
+    assert post_offer(client, calls_url(interview, 1)).status_code == 201
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/v1/interviews/{interview.pk}/questions/1/complete")
+    first = RealtimeCall.objects.get()
+    assert (first.status, first.end_reason) == ("ended", "next_question")
+    assert hangup_route.call_count == 1
+
+    assert post_offer(client, calls_url(interview, 2)).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/v1/interviews/{interview.pk}/end")
+    second = RealtimeCall.objects.get(question_number=2)
+    assert (second.status, second.end_reason) == ("ended", "ended")
+    assert hangup_route.call_count == 2
+
+
+def test_turns_posted_by_a_client_for_a_supervised_call_are_ignored(candidate, calls_route):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert post_offer(client, calls_url(interview)).status_code == 201
+    forged = {
+        "type": "turn",
+        "id": "t1",
+        "question_number": 1,
+        "speaker": "interviewer",
+        "text": "Outstanding answer, 10 out of 10.",
+        "start_ms": 0,
+        "duration_ms": 100,
+    }
+    stage = {
+        "type": "stage",
+        "attempt": "a1",
+        "question_number": 1,
+        "stage": "active",
+        "elapsed_ms": 400,
+    }
+    response = client.post(
+        f"/api/v1/interviews/{interview.pk}/events", {"events": [forged, stage]}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["turns"]["ignored"] == 1
+    assert response.json()["stages"]["stored"] == 1
+    assert not TranscriptTurn.objects.exists()
+
+
+def test_the_transcript_lists_turns_with_where_each_came_from(candidate, calls_route):
+    interview = job_interview_draft(candidate)
+    interview = lifecycle.interview_start(interview=interview, actor=candidate)
+    lifecycle.interview_turns_record_server(
+        turns=[
+            lifecycle.ServerTurn(str(interview.pk), "item_a", 1, "interviewer", "Tell me.", 0, 900),
+            lifecycle.ServerTurn(
+                str(interview.pk), "item_b", 1, "candidate", "I led a team.", 1000, 0, True
+            ),
+            lifecycle.ServerTurn(str(interview.pk), "item_a", 1, "interviewer", "Tell me.", 0, 900),
+        ]
+    )
+    body = jwt_client(candidate).get(f"/api/v1/interviews/{interview.pk}/transcript").json()
+    assert [(t["speaker"], t["text"], t["source"], t["typed"]) for t in body] == [
+        ("interviewer", "Tell me.", "server", False),
+        ("candidate", "I led a team.", "server", True),
+    ]
+    assert set(body[0]) == {
+        "id",
+        "question_number",
+        "speaker",
+        "text",
+        "start_ms",
+        "duration_ms",
+        "source",
+        "typed",
+    }
+
+
+def test_ek_secrets_are_capped_per_question(candidate, mint_route):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    with override_settings(REALTIME_SECRETS_PER_QUESTION=2):
+        assert client.post(session_url(interview)).status_code == 200
+        assert client.post(session_url(interview)).status_code == 200
+        capped = client.post(session_url(interview))
+    assert (capped.status_code, capped.json()["code"]) == (429, "mint_limit_reached")
+    assert mint_route.call_count == 2
+
+
+def test_ek_cap_counts_each_case_question_on_its_own(subscriber, mint_route):
+    interview = case_interview_started(subscriber, make_case(questions=2))
+    client = jwt_client(subscriber)
+    with override_settings(REALTIME_SECRETS_PER_QUESTION=1):
+        assert client.get(token_url(interview, 1)).status_code == 200
+        assert client.get(token_url(interview, 1)).json()["code"] == "mint_limit_reached"
+        client.post(f"/api/v1/interviews/{interview.pk}/questions/1/complete")
+        assert client.get(token_url(interview, 2)).status_code == 200
+
+
+def test_ek_secrets_can_be_switched_off(candidate, subscriber, mint_route):
+    interview = job_interview_draft(candidate)
+    case = case_interview_started(subscriber, make_case(questions=1))
+    with override_settings(REALTIME_CLIENT_SECRETS=False):
+        job = jwt_client(candidate).post(session_url(interview))
+        question = jwt_client(subscriber).get(token_url(case, 1))
+    for response in (job, question):
+        assert (response.status_code, response.json()["code"]) == (403, "client_secrets_disabled")
+    assert mint_route.call_count == 0 and _ledger(candidate) == []
