@@ -491,3 +491,85 @@ def test_the_interviewer_is_heard_on_the_audio_track(engine, monkeypatch, espeak
 
     assert levels[0] < 0.005  # silence before the interviewer speaks
     assert max(levels) >= 0.02  # then clearly audible speech (or the tone)
+
+
+def test_response_cancel_ends_the_response_cancelled_and_the_line_is_said_later(engine):
+    minted = mint(engine, JOB_INSTRUCTIONS)
+
+    async def conversation() -> tuple[dict, dict, dict, str]:
+        candidate = Candidate()
+        try:
+            assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await candidate.next("session.created")
+            candidate.send({"type": "response.cancel", "event_id": "evt_early"})
+            nothing_to_cancel = await candidate.next("error")
+            candidate.send({"type": "response.create"})
+            created = await candidate.next("response.created")
+            candidate.send({"type": "response.cancel"})
+            cancelled = await candidate.next("response.done")
+            assert cancelled["response"]["id"] == created["response"]["id"]
+            candidate.send({"type": "response.create"})
+            greeting, _ = await interviewer_turn(candidate)
+            candidate.send({"type": "response.cancel"})  # while the greeting is still heard
+            cleared = await candidate.next("output_audio_buffer.cleared")
+            return nothing_to_cancel["error"], cancelled["response"], cleared, greeting
+        finally:
+            await candidate.close()
+
+    early, cancelled, cleared, greeting = asyncio.run(conversation())
+
+    assert early["code"] == "response_cancel_not_active" and early["event_id"] == "evt_early"
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["status_details"] == {"type": "cancelled", "reason": "client_cancelled"}
+    assert cancelled["output"][0]["status"] == "incomplete"
+    assert "Tell me about yourself" in greeting  # the cancelled greeting is given again
+    assert cleared["response_id"]
+
+
+def test_session_update_may_change_the_voice_only_before_audio_and_never_the_model(engine):
+    minted = mint(engine, JOB_INSTRUCTIONS)
+
+    def voice_update(voice: str) -> dict:
+        return {"type": "session.update", "session": {"type": "realtime", "audio": {"output": {"voice": voice}}}}  # fmt: skip
+
+    async def conversation() -> dict:
+        candidate = Candidate()
+        try:
+            assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await candidate.next("session.created")
+            candidate.send(voice_update("cedar"))
+            before_audio = await candidate.next("session.updated")
+            candidate.send({"type": "response.create"})
+            await interviewer_turn(candidate)
+            candidate.send(voice_update("alloy"))
+            refused = await candidate.next("error")
+            candidate.send(voice_update("cedar"))  # restating the same voice is fine
+            same = await candidate.next("session.updated")
+            candidate.send({"type": "session.update", "session": {"type": "realtime", "model": "gpt-realtime-mini"}})  # fmt: skip
+            model = await candidate.next("error")
+            candidate.send({"type": "session.update", "session": {"type": "realtime", "audio": {"output": {"speed": 9}}}})  # fmt: skip
+            speed = await candidate.next("error")
+            return {
+                "before_audio": before_audio["session"],
+                "refused": refused["error"],
+                "same": same["session"],
+                "model": model["error"],
+                "speed": speed["error"],
+            }
+        finally:
+            await candidate.close()
+
+    seen = asyncio.run(conversation())
+
+    assert seen["before_audio"]["audio"]["output"]["voice"] == "cedar"
+    assert seen["refused"]["code"] == "cannot_update_voice"
+    assert seen["refused"]["message"] == (
+        "Cannot update a conversation's voice if assistant audio is present."
+    )
+    assert seen["same"]["audio"]["output"]["voice"] == "cedar"
+    assert seen["model"]["param"] == "session.model"
+    assert seen["same"]["model"] == "gpt-realtime-2.1"
+    assert (seen["speed"]["code"], seen["speed"]["param"]) == (
+        "decimal_above_max_value",
+        "session.audio.output.speed",
+    )
