@@ -168,7 +168,9 @@ class Interviewer:
             message, param, code = problem
             self.error_send(message, code=code, param=param, event_id=event.get("event_id"))
             return
-        changes = {k: v for k, v in changes.items() if k not in ("id", "object", "expires_at")}
+        changes = {
+            k: v for k, v in changes.items() if k not in ("id", "object", "expires_at", "model")
+        }
         self.session = merge(self.session, changes)
         if "instructions" in changes:
             self.script = interview_script(self.session.get("instructions", ""))
@@ -176,10 +178,9 @@ class Interviewer:
         self.send("session.updated", session=self.session)
 
     def update_refused(self, changes: dict[str, Any]) -> tuple[str, str | None, str] | None:
-        """What a valid session.update may still not change: the model, and the voice once
-        assistant audio is present (upstream's cannot_update_voice)."""
-        if "model" in changes and changes["model"] != self.session.get("model"):
-            return "Cannot update a session's model.", "session.model", "invalid_value"
+        """What a valid session.update may still not change: the voice once assistant audio is
+        present (upstream's cannot_update_voice). A `model` is ignored: the call keeps its own
+        (OpenAI's Agents SDK restates its default model in every session.update)."""
         voice = ((changes.get("audio") or {}).get("output") or {}).get("voice")
         current = self.session.get("audio", {}).get("output", {}).get("voice")
         if voice is not None and voice != current and self.audio_sent:

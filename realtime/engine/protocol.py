@@ -444,10 +444,16 @@ def session_problem(session: Any) -> Problem | None:
 
 
 def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """Deep-merge a partial session config onto a full one, as session.update does."""
+    """Deep-merge a partial session config onto a full one, as session.update does; an object
+    whose `type` changes (turn_detection server_vad -> semantic_vad...) is replaced whole."""
     merged = copy.deepcopy(base)
     for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+        current = merged.get(key)
+        if (
+            isinstance(value, dict)
+            and isinstance(current, dict)
+            and value.get("type", current.get("type")) == current.get("type")
+        ):
             merged[key] = merge(merged[key], value)
         else:
             merged[key] = copy.deepcopy(value)

@@ -526,7 +526,7 @@ def test_response_cancel_ends_the_response_cancelled_and_the_line_is_said_later(
     assert cleared["response_id"]
 
 
-def test_session_update_may_change_the_voice_only_before_audio_and_never_the_model(engine):
+def test_session_update_may_change_the_voice_only_before_audio_and_keeps_the_model(engine):
     minted = mint(engine, JOB_INSTRUCTIONS)
 
     def voice_update(voice: str) -> dict:
@@ -546,14 +546,14 @@ def test_session_update_may_change_the_voice_only_before_audio_and_never_the_mod
             candidate.send(voice_update("cedar"))  # restating the same voice is fine
             same = await candidate.next("session.updated")
             candidate.send({"type": "session.update", "session": {"type": "realtime", "model": "gpt-realtime-mini"}})  # fmt: skip
-            model = await candidate.next("error")
+            model = await candidate.next("session.updated")
             candidate.send({"type": "session.update", "session": {"type": "realtime", "audio": {"output": {"speed": 9}}}})  # fmt: skip
             speed = await candidate.next("error")
             return {
                 "before_audio": before_audio["session"],
                 "refused": refused["error"],
                 "same": same["session"],
-                "model": model["error"],
+                "model": model["session"],
                 "speed": speed["error"],
             }
         finally:
@@ -567,9 +567,53 @@ def test_session_update_may_change_the_voice_only_before_audio_and_never_the_mod
         "Cannot update a conversation's voice if assistant audio is present."
     )
     assert seen["same"]["audio"]["output"]["voice"] == "cedar"
-    assert seen["model"]["param"] == "session.model"
-    assert seen["same"]["model"] == "gpt-realtime-2.1"
+    assert seen["model"]["model"] == seen["same"]["model"] == "gpt-realtime-2.1"  # kept
     assert (seen["speed"]["code"], seen["speed"]["param"]) == (
         "decimal_above_max_value",
         "session.audio.output.speed",
     )
+
+
+def test_the_session_update_openais_agents_sdk_sends_on_open_is_accepted(engine):
+    """@openai/agents-realtime restates its defaults (model, formats, semantic_vad, noise_reduction
+    null) in a session.update as soon as the data channel opens."""
+    minted = mint(engine, JOB_INSTRUCTIONS, turn_detection={"type": "server_vad", "threshold": 0.6})
+    agents_update = {
+        "type": "session.update",
+        "session": {
+            "type": "realtime",
+            "instructions": "Greet the user.",
+            "model": "gpt-realtime",
+            "output_modalities": ["audio"],
+            "audio": {
+                "input": {
+                    "format": {"type": "audio/pcm", "rate": 24000},
+                    "noise_reduction": None,
+                    "transcription": {"model": "gpt-4o-mini-transcribe"},
+                    "turn_detection": {"type": "semantic_vad"},
+                },
+                "output": {"format": {"type": "audio/pcm", "rate": 24000}, "speed": 1},
+            },
+            "tool_choice": "auto",
+        },
+    }
+
+    async def conversation() -> dict:
+        candidate = Candidate()
+        try:
+            assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await candidate.next("session.created")
+            candidate.send(agents_update)
+            candidate.send({"type": "session.update", "session": {"type": "realtime", "tracing": "auto"}})  # fmt: skip
+            await candidate.next("session.updated")
+            return (await candidate.next("session.updated"))["session"]
+        finally:
+            await candidate.close()
+
+    session = asyncio.run(conversation())
+
+    assert session["model"] == "gpt-realtime-2.1"  # the call's model stays
+    assert session["instructions"] == "Greet the user."
+    assert session["audio"]["input"]["turn_detection"] == {"type": "semantic_vad"}  # replaced whole
+    assert session["audio"]["output"]["voice"] == "marin"
+    assert session["tracing"] == "auto"
