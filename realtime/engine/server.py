@@ -90,6 +90,7 @@ class Call:
     sideband_attaches: int = 0
     end_reason: str | None = None  # "hangup", "peer_closed", "session_cap", "engine_stopped"
     ended_at: int | None = None
+    hung_up: bool = False  # the server's hangup arrived (even after the browser had left)
 
     async def close(self, reason: str = "peer_closed") -> None:
         if not self.closed:
@@ -108,7 +109,7 @@ class Call:
             "created_at": self.created_at,
             "ended_at": self.ended_at,
             "end_reason": self.end_reason,
-            "hung_up": self.end_reason == "hangup",
+            "hung_up": self.hung_up,
             "sideband_attaches": self.sideband_attaches,
             "sidebands": len(self.sidebands),
         }
@@ -423,6 +424,7 @@ async def call_hangup(request: web.Request) -> web.Response:
     call = engine.calls.pop(request.match_info["call_id"], None)
     if call is None:
         return openai_error(404, "Call not found.", param="call_id", code="not_found")
+    call.hung_up = True
     await call.close("hangup")
     log.info("call %s hung up", call.id)
     return web.Response(status=200)

@@ -374,6 +374,13 @@ def test_the_engine_closes_the_sideband_when_the_call_ends(engine, ending):
     assert closed
     assert record["status"] == "ended" and record["end_reason"] == ending
     assert record["hung_up"] is False
+    if ending == "peer_closed":
+        # The server's hangup after the browser left is still seen (End after a dropped call).
+        assert hangup(engine, record["id"]).status_code == 200
+        after = engine_record(engine, record["id"])
+        assert after["hung_up"] is True and after["end_reason"] == ending
+    else:  # the engine ended it: there is nothing left to hang up
+        assert hangup(engine, record["id"]).status_code == 404
 
 
 def test_the_call_record_hook_is_404_for_an_unknown_call(engine):
