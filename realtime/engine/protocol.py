@@ -91,6 +91,12 @@ def ttl_parse(expires_after: Any) -> tuple[int, web.Response | None]:
             param="expires_after",
             code="invalid_type",
         )
+    for name in expires_after:
+        if name not in ("anchor", "seconds"):
+            message = f"Unknown parameter: 'expires_after.{name}'."
+            return 0, openai_error(
+                400, message, param=f"expires_after.{name}", code="unknown_parameter"
+            )
     if expires_after.get("anchor", "created_at") != "created_at":
         message = "Invalid 'expires_after.anchor': expected 'created_at'."
         return 0, openai_error(400, message, param="expires_after.anchor", code="invalid_value")

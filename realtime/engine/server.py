@@ -290,6 +290,10 @@ async def client_secrets_create(request: web.Request) -> web.Response:
         return openai_error(
             400, "We could not parse the JSON body of your request.", code="invalid_json"
         )
+    for name in body:
+        if name not in ("expires_after", "session"):
+            message = f"Unknown parameter: '{name}'."
+            return openai_error(400, message, param=name, code="unknown_parameter")
     ttl, ttl_error = ttl_parse(body.get("expires_after"))
     if ttl_error is not None:
         return ttl_error

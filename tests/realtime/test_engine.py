@@ -215,6 +215,19 @@ def test_client_secret_accepts_every_ga_voice_and_the_documented_ranges(http):
     assert response.json()["session"]["max_output_tokens"] == 4096
 
 
+@pytest.mark.parametrize(
+    ("overrides", "param"),
+    [
+        ({"ttl": 600}, "ttl"),
+        ({"expires_after": {"anchor": "created_at", "seconds": 600, "grace": 5}}, "expires_after.grace"),
+    ],
+)  # fmt: skip
+def test_client_secret_rejects_unknown_body_fields(http, overrides, param):
+    assert_openai_error(
+        mint(http, mint_body(**overrides)), 400, param=param, code="unknown_parameter"
+    )
+
+
 def test_client_secret_session_carries_its_expiry(http):
     body = mint(http).json()
 
