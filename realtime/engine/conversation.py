@@ -14,7 +14,6 @@ from .audio import SAMPLE_RATE, InterviewerVoice, SpeechDetector, frame_level, s
 from .protocol import merge, new_id, session_problem
 from .script import interview_script
 
-GREETING_DELAY = 0.15  # lets a session.update sent right after open shape the greeting
 DELTA_PAUSE = 0.015
 
 
@@ -43,20 +42,44 @@ def usage_estimate(*, prompt_chars: int, text: str, audio_seconds: float) -> dic
     }
 
 
+class Sink:
+    """Somewhere server events go: the call's data channel or a sideband WebSocket."""
+
+    def deliver(self, text: str) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class ChannelSink(Sink):
+    def __init__(self, channel: Any) -> None:
+        self.channel = channel
+
+    def deliver(self, text: str) -> None:
+        if self.channel.readyState == "open":
+            self.channel.send(text)
+
+
 class Interviewer:
-    """One call: answers client events, speaks the script and listens for the candidate's turns."""
+    """One call: answers client events, speaks the script and listens for the candidate's turns.
+
+    Server events go to every sink (the data channel and any sideband WebSockets), and client
+    events from any of them are handled alike, as upstream does.
+    """
 
     def __init__(self, *, session: dict[str, Any], call_id: str) -> None:
         self.session = session
         self.call_id = call_id
         self.voice = InterviewerVoice()
         self.channel: Any = None
+        self.sinks: set[Sink] = set()
         self.script = interview_script(session.get("instructions", ""))
         self.detector = SpeechDetector.from_session(session)
         self.lines_spoken = 0
         self.answered = False
         self.lock = asyncio.Lock()
-        self.greeting: asyncio.TimerHandle | None = None
+        self.pending = False  # a response was asked for and waits for the lock
+        self.speaking: asyncio.Future[Any] | None = None  # the task speaking `responding`
+        self.cancelled: str | None = None  # the response a response.cancel ended
+        self.audio_sent = False  # assistant audio is present: the voice is fixed from now on
         self.playing: str | None = None
         self.responding: str | None = None  # the response between response.created and .done
         self.playback_end: asyncio.TimerHandle | None = None
@@ -69,9 +92,11 @@ class Interviewer:
 
     # Plumbing
 
-    def send(self, type_: str, **fields: Any) -> None:
-        if self.channel is not None and self.channel.readyState == "open":
-            self.channel.send(json.dumps({"type": type_, "event_id": new_id("event_"), **fields}))
+    def send(self, type_: str, *, to: Sink | None = None, **fields: Any) -> None:
+        """One server event to every sink (or only `to`)."""
+        text = json.dumps({"type": type_, "event_id": new_id("event_"), **fields})
+        for sink in [to] if to is not None else list(self.sinks):
+            sink.deliver(text)
 
     def error_send(
         self, message: str, *, code: str, param: str | None = None, event_id: Any = None
@@ -85,23 +110,25 @@ class Interviewer:
         task.add_done_callback(self.tasks.discard)
 
     def channel_attach(self, channel: Any) -> None:
-        """The data channel opened: announce the session, then greet unless the client asks first."""
+        """The data channel opened: announce the session. Nothing is said before response.create."""
         self.channel = channel
+        sink = ChannelSink(channel)
+        self.sinks.add(sink)
         channel.on("message", self.message_receive)
-        self.send("session.created", session=self.session)
-        self.greeting = asyncio.get_running_loop().call_later(GREETING_DELAY, self.greet)
+        self.send("session.created", to=sink, session=self.session)
 
-    def greet(self) -> None:
-        if self.greeting is not None:
-            self.greeting.cancel()
-            self.greeting = None
-            self.spawn(self.respond())
+    def sink_attach(self, sink: Sink) -> None:
+        """A sideband joined: it hears from now on, starting with its own session.created."""
+        self.sinks.add(sink)
+        self.send("session.created", to=sink, session=self.session)
+
+    def sink_detach(self, sink: Sink) -> None:
+        self.sinks.discard(sink)
 
     async def close(self) -> None:
         self.closed = True
-        for handle in (self.greeting, self.playback_end):
-            if handle is not None:
-                handle.cancel()
+        if self.playback_end is not None:
+            self.playback_end.cancel()
         for task in list(self.tasks):
             task.cancel()
         self.voice.stop()
@@ -120,7 +147,7 @@ class Interviewer:
             "session.update": self.session_update,
             "conversation.item.create": self.item_create,
             "response.create": self.response_create,
-            "response.cancel": lambda event: self.playback_stop(cleared=True),
+            "response.cancel": self.response_cancel,
             "output_audio_buffer.clear": lambda event: self.playback_stop(cleared=True),
             "input_audio_buffer.clear": self.input_clear,
             "input_audio_buffer.commit": lambda event: None,
@@ -136,17 +163,30 @@ class Interviewer:
 
     def session_update(self, event: dict[str, Any]) -> None:
         changes = event.get("session")
-        problem = session_problem(changes, type_required=False)
+        problem = session_problem(changes) or self.update_refused(changes)
         if problem:
             message, param, code = problem
             self.error_send(message, code=code, param=param, event_id=event.get("event_id"))
             return
-        changes = {k: v for k, v in changes.items() if k not in ("id", "object", "model")}
+        changes = {
+            k: v for k, v in changes.items() if k not in ("id", "object", "expires_at", "model")
+        }
         self.session = merge(self.session, changes)
         if "instructions" in changes:
             self.script = interview_script(self.session.get("instructions", ""))
         self.detector = SpeechDetector.from_session(self.session)
         self.send("session.updated", session=self.session)
+
+    def update_refused(self, changes: dict[str, Any]) -> tuple[str, str | None, str] | None:
+        """What a valid session.update may still not change: the voice once assistant audio is
+        present (upstream's cannot_update_voice). A `model` is ignored: the call keeps its own
+        (OpenAI's Agents SDK restates its default model in every session.update)."""
+        voice = ((changes.get("audio") or {}).get("output") or {}).get("voice")
+        current = self.session.get("audio", {}).get("output", {}).get("voice")
+        if voice is not None and voice != current and self.audio_sent:
+            message = "Cannot update a conversation's voice if assistant audio is present."
+            return message, None, "cannot_update_voice"
+        return None
 
     def item_create(self, event: dict[str, Any]) -> None:
         item = event.get("item")
@@ -187,12 +227,11 @@ class Interviewer:
             self.detector.reset()  # a typed turn wins over half-heard speech
 
     def response_create(self, event: dict[str, Any]) -> None:
-        if self.greeting is not None:
-            self.greet()
-        elif self.responding is not None:
+        if self.responding is not None or self.pending or self.lock.locked():
             # As upstream: one response at a time, and the refused request is not queued.
             message = (
-                f"Conversation already has an active response in progress: {self.responding}. "
+                "Conversation already has an active response in progress: "
+                f"{self.responding or 'pending'}. "
                 "Wait until the response is finished before creating a new one."
             )
             self.error_send(
@@ -200,9 +239,24 @@ class Interviewer:
                 code="conversation_already_has_active_response",
                 event_id=event.get("event_id"),
             )
-        elif self.answered or self.lines_spoken > 1:
-            self.spawn(self.respond())
-        # Otherwise it repeats the request for the greeting already under way: nothing new to say.
+            return
+        # The first response.create is the greeting: the engine never speaks unasked.
+        self.pending = True
+        self.spawn(self.respond())
+
+    def response_cancel(self, event: dict[str, Any]) -> None:
+        """End the response in progress as `cancelled` and drop its audio, as upstream."""
+        if self.responding is None and self.playing is None:
+            self.error_send(
+                "Cancellation failed: no active response found.",
+                code="response_cancel_not_active",
+                event_id=event.get("event_id"),
+            )
+            return
+        if self.responding is not None and self.speaking is not None:
+            self.cancelled = self.responding
+            self.speaking.cancel()
+        self.playback_stop(cleared=True)
 
     def input_clear(self, event: dict[str, Any]) -> None:
         if self.detector is not None:
@@ -214,13 +268,18 @@ class Interviewer:
     async def respond(self) -> None:
         """Speak the next line of the script, or a nudge when there was no new answer."""
         async with self.lock:
+            self.pending = False
+            lines_spoken, answered = self.lines_spoken, self.answered
             if self.lines_spoken == 0 or self.answered:
                 text = self.script.line(self.lines_spoken)
                 self.lines_spoken += 1
             else:
                 text = "Take your time. I'm listening."
             self.answered = False
-            await self.response_speak(text)
+            if not await self.response_speak(text):
+                # Cancelled: the line was not said, so the next response says it again.
+                self.lines_spoken = lines_spoken
+                self.answered = answered or self.answered
 
     def response_object(
         self, response_id: str, status: str, output: list[Any], usage: Any
@@ -242,8 +301,9 @@ class Interviewer:
             "metadata": None,
         }
 
-    async def response_speak(self, text: str) -> None:
-        """One assistant turn with the event sequence the GA API sends over WebRTC."""
+    async def response_speak(self, text: str) -> bool:
+        """One assistant turn with the event sequence the GA API sends over WebRTC; False when a
+        response.cancel ended it."""
         response_id, item_id = new_id("resp_"), new_id("item_")
         synthesis = asyncio.ensure_future(speech_synthesize(text))
         ids = {
@@ -261,9 +321,43 @@ class Interviewer:
             "content": [],
         }
         self.responding = response_id
+        self.speaking = asyncio.current_task()
         self.send(
             "response.created", response=self.response_object(response_id, "in_progress", [], None)
         )
+        try:
+            await self.response_stream(text, response_id, item, ids, synthesis)
+        except asyncio.CancelledError:
+            if self.closed or self.cancelled != response_id:
+                raise
+            synthesis.cancel()
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+            self.response_cancelled(response_id, item)
+            return False
+        finally:
+            self.speaking = None
+            self.cancelled = None
+        return True
+
+    def response_cancelled(self, response_id: str, item: dict[str, Any]) -> None:
+        self.responding = None
+        partial = {**item, "status": "incomplete"}
+        response = self.response_object(response_id, "cancelled", [partial], None)
+        response["status_details"] = {"type": "cancelled", "reason": "client_cancelled"}
+        self.send("response.done", response=response)
+        self.last_item_id = item["id"]
+
+    async def response_stream(
+        self,
+        text: str,
+        response_id: str,
+        item: dict[str, Any],
+        ids: dict[str, Any],
+        synthesis: asyncio.Future[bytes],
+    ) -> None:
+        item_id = item["id"]
         self.send("response.output_item.added", response_id=response_id, output_index=0, item=item)
         self.send("conversation.item.added", previous_item_id=self.last_item_id, item=item)
         self.send("response.content_part.added", **ids, part={"type": "audio", "transcript": ""})
@@ -296,6 +390,7 @@ class Interviewer:
     def playback_start(self, response_id: str, pcm: bytes) -> None:
         self.playback_stop()
         self.voice.play(pcm)
+        self.audio_sent = True
         self.playing = response_id
         self.send("output_audio_buffer.started", response_id=response_id)
         seconds = len(pcm) / 2 / SAMPLE_RATE

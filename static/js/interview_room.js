@@ -532,8 +532,8 @@
       .then(function () {
         if (!current()) return;
         setState("active");
-        // OpenAI's model waits to be asked: this makes the interviewer open with the question
-        // (the local engine greets by itself, and may already be doing so).
+        // OpenAI's model (and the local engine) waits to be asked: this makes the interviewer
+        // open with the question.
         if (!room.responding) askForResponse();
         startTimer();
         flush();

@@ -149,6 +149,91 @@ def test_client_secret_rejects_beta_fields(http, field):
     assert_openai_error(mint(http, body), 400, param=f"session.{field}", code="unknown_parameter")
 
 
+def audio(**parts) -> dict:
+    return {"type": "realtime", "audio": parts}
+
+
+@pytest.mark.parametrize(
+    ("session", "param", "code"),
+    [
+        ({"type": "realtime", "colour": "red"}, "session.colour", "unknown_parameter"),
+        (audio(output={"voice": "marin", "pitch": 2}), "session.audio.output.pitch", "unknown_parameter"),
+        (audio(input={"transcription": {"model": "gpt-4o-mini-transcribe", "lang": "en"}}), "session.audio.input.transcription.lang", "unknown_parameter"),
+        (audio(output={"voice": "onyx"}), "session.audio.output.voice", "invalid_value"),
+        (audio(output={"speed": 1.6}), "session.audio.output.speed", "decimal_above_max_value"),
+        (audio(output={"speed": 0.2}), "session.audio.output.speed", "decimal_below_min_value"),
+        (audio(input={"turn_detection": {"type": "server_vad", "threshold": 1.5}}), "session.audio.input.turn_detection.threshold", "decimal_above_max_value"),
+        (audio(input={"turn_detection": {"type": "server_vad", "silence_duration_ms": -1}}), "session.audio.input.turn_detection.silence_duration_ms", "integer_below_min_value"),
+        (audio(input={"turn_detection": {"type": "server_vad", "silence_duration_ms": 0.5}}), "session.audio.input.turn_detection.silence_duration_ms", "invalid_type"),
+        (audio(input={"turn_detection": {"type": "loud_vad"}}), "session.audio.input.turn_detection.type", "invalid_value"),
+        (audio(input={"turn_detection": {"type": "semantic_vad", "eagerness": "eager"}}), "session.audio.input.turn_detection.eagerness", "invalid_value"),
+        ({"type": "realtime", "max_output_tokens": 0}, "session.max_output_tokens", "integer_below_min_value"),
+        ({"type": "realtime", "max_output_tokens": 4097}, "session.max_output_tokens", "integer_above_max_value"),
+        ({"type": "realtime", "max_output_tokens": "lots"}, "session.max_output_tokens", "invalid_value"),
+        ({"type": "realtime", "output_modalities": ["video"]}, "session.output_modalities[0]", "invalid_value"),
+        ({"type": "realtime", "tools": [{"type": "function", "name": "f", "strict": True}]}, "session.tools[0].strict", "unknown_parameter"),
+        ({"type": "realtime", "tool_choice": "sometimes"}, "session.tool_choice", "invalid_value"),
+        ({"type": "realtime", "instructions": 3}, "session.instructions", "invalid_type"),
+        ({"type": "transcription"}, "session.type", "invalid_value"),
+    ],
+)  # fmt: skip
+def test_client_secret_validates_the_session_like_openai(http, session, param, code):
+    body = mint_body()
+    body["session"] = session
+
+    error = assert_openai_error(mint(http, body), 400, param=param, code=code)
+
+    assert error["type"] == "invalid_request_error"
+    assert param in error["message"] or "Invalid value" in error["message"]
+
+
+def test_client_secret_accepts_every_ga_voice_and_the_documented_ranges(http):
+    for voice in ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"):  # fmt: skip
+        body = mint_body()
+        body["session"]["audio"]["output"] = {"voice": voice, "speed": 1.5}
+        assert mint(http, body).status_code == 200, voice
+    body = mint_body()
+    body["session"].update(
+        max_output_tokens=4096,
+        output_modalities=["audio"],
+        tools=[{"type": "function", "name": "note", "description": "d", "parameters": {}}],
+        tool_choice={"type": "function", "name": "note"},
+        truncation={"type": "retention_ratio", "retention_ratio": 0.5},
+        tracing=None,
+    )
+    body["session"]["audio"]["input"]["turn_detection"] = {
+        "type": "semantic_vad",
+        "eagerness": "low",
+        "create_response": False,
+    }
+    body["session"]["audio"]["input"]["noise_reduction"] = {"type": "near_field"}
+    body["session"]["audio"]["output"]["voice"] = {"id": "voice_1234"}
+
+    response = mint(http, body)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["session"]["max_output_tokens"] == 4096
+
+
+@pytest.mark.parametrize(
+    ("overrides", "param"),
+    [
+        ({"ttl": 600}, "ttl"),
+        ({"expires_after": {"anchor": "created_at", "seconds": 600, "grace": 5}}, "expires_after.grace"),
+    ],
+)  # fmt: skip
+def test_client_secret_rejects_unknown_body_fields(http, overrides, param):
+    assert_openai_error(
+        mint(http, mint_body(**overrides)), 400, param=param, code="unknown_parameter"
+    )
+
+
+def test_client_secret_session_carries_its_expiry(http):
+    body = mint(http).json()
+
+    assert body["session"]["expires_at"] == body["expires_at"]
+
+
 def test_client_secret_rejects_a_body_that_is_not_json(http):
     response = http.post(
         "/realtime/client_secrets", content=b"nope", headers={"Authorization": f"Bearer {KEY}"}
@@ -178,6 +263,16 @@ def test_calls_refuse_an_expired_secret(http):
         )
 
     assert_openai_error(response, 401, code="invalid_api_key")
+
+
+def test_a_secret_survives_its_first_call_attempts(http, engine):
+    secret = mint(http).json()["value"]
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/sdp"}
+
+    for _ in range(2):
+        assert_openai_error(http.post("/realtime/calls", content="nope", headers=headers), 400)
+
+    assert engine.engine.secret_usable(secret) is not None
 
 
 def test_calls_require_an_sdp_body(http):
@@ -231,6 +326,25 @@ def test_cors_preflight_allows_the_browser_to_post_the_offer(http):
     allowed = response.headers["Access-Control-Allow-Headers"].lower()
     assert "authorization" in allowed and "content-type" in allowed
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_cors_preflight_lets_openais_browser_sdk_through(http):
+    """@openai/agents-realtime adds X-OpenAI-Agents-SDK to its calls; requested headers pass."""
+    response = http.options(
+        "/realtime/calls",
+        headers={
+            "Origin": "http://127.0.0.1:8000",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,x-openai-agents-sdk,openai-beta",
+        },
+    )
+
+    assert response.status_code == 204
+    allowed = {
+        h.strip() for h in response.headers["Access-Control-Allow-Headers"].lower().split(",")
+    }
+    assert {"authorization", "content-type", "x-openai-agents-sdk", "openai-beta"} <= allowed
+    assert response.headers["Access-Control-Expose-Headers"] == "Location"
 
 
 def test_cors_exposes_location_on_answers_and_errors(http):

@@ -10,6 +10,7 @@ import json
 import math
 import re
 import shutil
+import time
 from array import array
 
 import av
@@ -113,6 +114,12 @@ class Candidate:
     def send(self, event: dict) -> None:
         self.channel.send(json.dumps(event))
 
+    async def ask_first(self) -> dict:
+        """As against OpenAI: wait for session.created, then ask for the opening response."""
+        created = await self.next("session.created")
+        self.send({"type": "response.create"})
+        return created
+
     def typed_answer(self, text: str) -> None:
         item = {
             "type": "message",
@@ -195,8 +202,9 @@ def test_job_interview_call_asks_questions_for_the_job_title(engine):
             location = response.headers["Location"]
             assert re.fullmatch(r"/v1/realtime/calls/rtc_\w+", location), location
 
-            created = await candidate.next("session.created")
+            created = await candidate.ask_first()
             assert created["session"]["id"] == minted["session"]["id"]
+            assert created["session"]["expires_at"] > minted["expires_at"] - 600  # the call's cap
             first, _ = await interviewer_turn(candidate)
             assert "Data analyst" in first
             assert "Tell me about yourself" in first
@@ -231,23 +239,31 @@ def test_job_interview_call_asks_questions_for_the_job_title(engine):
     assert hangup(engine, call_id).status_code == 404
 
 
-def test_a_secret_opens_one_call_only(engine):
+def test_a_secret_opens_calls_until_it_expires(engine):
+    """As upstream: an ek_ is not single-use; its expiry is what ends it."""
     minted = mint(engine, JOB_INSTRUCTIONS)
 
-    async def two_connects() -> tuple[int, httpx.Response]:
+    async def two_connects() -> tuple[httpx.Response, httpx.Response]:
         first, second = Candidate(), Candidate()
         try:
-            status = (await first.connect(engine.base_url, minted["value"])).status_code
-            return status, await second.connect(engine.base_url, minted["value"])
+            one = await first.connect(engine.base_url, minted["value"])
+            return one, await second.connect(engine.base_url, minted["value"])
         finally:
             await first.close()
             await second.close()
 
-    first_status, second = asyncio.run(two_connects())
+    first, second = asyncio.run(two_connects())
 
-    assert first_status == 201
-    assert second.status_code == 401
-    assert second.json()["error"]["code"] == "invalid_api_key"
+    assert first.status_code == 201 and second.status_code == 201, second.text
+    assert first.headers["Location"] != second.headers["Location"]
+    engine.engine.secrets[minted["value"]].expires_at = int(time.time()) - 1
+    third = HTTP.post(
+        f"{engine.base_url}/realtime/calls",
+        content="v=0\r\n",
+        headers={"Authorization": f"Bearer {minted['value']}", "Content-Type": "application/sdp"},
+    )
+    assert third.status_code == 401
+    assert third.json()["error"]["code"] == "invalid_api_key"
 
 
 def test_drop_media_mode_answers_the_call_but_never_connects_it(engine):
@@ -284,11 +300,11 @@ def test_case_call_asks_the_current_question_from_the_instructions(engine):
         try:
             response = await candidate.connect(engine.base_url, minted["value"])
             assert response.status_code == 201
-            await candidate.next("session.created")
+            await candidate.ask_first()
             first, _ = await interviewer_turn(candidate)
             candidate.typed_answer("About 200,000 cups.")
             follow_up, _ = await interviewer_turn(candidate)
-            candidate.send({"type": "session.update", "session": {"temperature": 0.7}})
+            candidate.send({"type": "session.update", "session": {"type": "realtime", "temperature": 0.7}})  # fmt: skip
             error = await candidate.next("error")
             return first, follow_up, error["error"]
         finally:
@@ -315,6 +331,7 @@ def test_speech_is_detected_with_the_sessions_turn_detection_and_reported_honest
         candidate = Candidate(SpeakingMicrophone(silence_before=0.1, speech=0.7))
         try:
             assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await candidate.ask_first()
             await interviewer_turn(candidate)
             started = await candidate.next("input_audio_buffer.speech_started")
             stopped = await candidate.next("input_audio_buffer.speech_stopped")
@@ -353,6 +370,7 @@ def test_a_beeping_microphone_does_not_advance_the_interview(engine):
             interviewer = engine.engine.calls[
                 response.headers["Location"].rsplit("/", 1)[1]
             ].interviewer
+            await candidate.ask_first()
             await interviewer_turn(candidate)
             # Wait for 1.5 s of microphone audio to reach the engine (real media flows in real time).
             for _ in range(200):
@@ -373,8 +391,8 @@ def test_a_beeping_microphone_does_not_advance_the_interview(engine):
     assert types.count("response.created") == 1
 
 
-def test_a_client_asking_for_the_first_response_gets_one_greeting(engine):
-    """Against OpenAI the room sends response.create to make the interviewer speak first."""
+def test_the_interviewer_says_nothing_until_asked_then_greets_once(engine):
+    """As OpenAI: no response before the client's response.create; the first one greets."""
     minted = mint(engine, JOB_INSTRUCTIONS)
 
     async def conversation() -> tuple[str, str, list[str]]:
@@ -382,6 +400,8 @@ def test_a_client_asking_for_the_first_response_gets_one_greeting(engine):
         try:
             assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
             await candidate.next("session.created")
+            await asyncio.sleep(0.5)  # well past the old automatic greeting's 0.15 s
+            assert candidate.events.empty()
             candidate.send({"type": "response.create"})
             greeting, _ = await interviewer_turn(candidate)
             candidate.typed_answer("I enjoy analysis.")
@@ -405,6 +425,7 @@ def test_a_response_requested_mid_response_is_refused_like_upstream(engine):
         candidate = Candidate()
         try:
             assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await candidate.ask_first()
             await candidate.next("response.created")  # the greeting is being generated
             candidate.typed_answer("I enjoy analysis.")
             refused = await candidate.next("error")
@@ -457,6 +478,7 @@ def test_the_interviewer_is_heard_on_the_audio_track(engine, monkeypatch, espeak
         candidate = Candidate()
         try:
             assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await candidate.ask_first()
             speaker = await asyncio.wait_for(candidate.speaker, WAIT)
             levels: list[float] = []
             while len(levels) < 250 and max(levels, default=0) < 0.02:  # at most 5 s of audio
@@ -469,3 +491,129 @@ def test_the_interviewer_is_heard_on_the_audio_track(engine, monkeypatch, espeak
 
     assert levels[0] < 0.005  # silence before the interviewer speaks
     assert max(levels) >= 0.02  # then clearly audible speech (or the tone)
+
+
+def test_response_cancel_ends_the_response_cancelled_and_the_line_is_said_later(engine):
+    minted = mint(engine, JOB_INSTRUCTIONS)
+
+    async def conversation() -> tuple[dict, dict, dict, str]:
+        candidate = Candidate()
+        try:
+            assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await candidate.next("session.created")
+            candidate.send({"type": "response.cancel", "event_id": "evt_early"})
+            nothing_to_cancel = await candidate.next("error")
+            candidate.send({"type": "response.create"})
+            created = await candidate.next("response.created")
+            candidate.send({"type": "response.cancel"})
+            cancelled = await candidate.next("response.done")
+            assert cancelled["response"]["id"] == created["response"]["id"]
+            candidate.send({"type": "response.create"})
+            greeting, _ = await interviewer_turn(candidate)
+            candidate.send({"type": "response.cancel"})  # while the greeting is still heard
+            cleared = await candidate.next("output_audio_buffer.cleared")
+            return nothing_to_cancel["error"], cancelled["response"], cleared, greeting
+        finally:
+            await candidate.close()
+
+    early, cancelled, cleared, greeting = asyncio.run(conversation())
+
+    assert early["code"] == "response_cancel_not_active" and early["event_id"] == "evt_early"
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["status_details"] == {"type": "cancelled", "reason": "client_cancelled"}
+    assert cancelled["output"][0]["status"] == "incomplete"
+    assert "Tell me about yourself" in greeting  # the cancelled greeting is given again
+    assert cleared["response_id"]
+
+
+def test_session_update_may_change_the_voice_only_before_audio_and_keeps_the_model(engine):
+    minted = mint(engine, JOB_INSTRUCTIONS)
+
+    def voice_update(voice: str) -> dict:
+        return {"type": "session.update", "session": {"type": "realtime", "audio": {"output": {"voice": voice}}}}  # fmt: skip
+
+    async def conversation() -> dict:
+        candidate = Candidate()
+        try:
+            assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await candidate.next("session.created")
+            candidate.send(voice_update("cedar"))
+            before_audio = await candidate.next("session.updated")
+            candidate.send({"type": "response.create"})
+            await interviewer_turn(candidate)
+            candidate.send(voice_update("alloy"))
+            refused = await candidate.next("error")
+            candidate.send(voice_update("cedar"))  # restating the same voice is fine
+            same = await candidate.next("session.updated")
+            candidate.send({"type": "session.update", "session": {"type": "realtime", "model": "gpt-realtime-mini"}})  # fmt: skip
+            model = await candidate.next("session.updated")
+            candidate.send({"type": "session.update", "session": {"type": "realtime", "audio": {"output": {"speed": 9}}}})  # fmt: skip
+            speed = await candidate.next("error")
+            return {
+                "before_audio": before_audio["session"],
+                "refused": refused["error"],
+                "same": same["session"],
+                "model": model["session"],
+                "speed": speed["error"],
+            }
+        finally:
+            await candidate.close()
+
+    seen = asyncio.run(conversation())
+
+    assert seen["before_audio"]["audio"]["output"]["voice"] == "cedar"
+    assert seen["refused"]["code"] == "cannot_update_voice"
+    assert seen["refused"]["message"] == (
+        "Cannot update a conversation's voice if assistant audio is present."
+    )
+    assert seen["same"]["audio"]["output"]["voice"] == "cedar"
+    assert seen["model"]["model"] == seen["same"]["model"] == "gpt-realtime-2.1"  # kept
+    assert (seen["speed"]["code"], seen["speed"]["param"]) == (
+        "decimal_above_max_value",
+        "session.audio.output.speed",
+    )
+
+
+def test_the_session_update_openais_agents_sdk_sends_on_open_is_accepted(engine):
+    """@openai/agents-realtime restates its defaults (model, formats, semantic_vad, noise_reduction
+    null) in a session.update as soon as the data channel opens."""
+    minted = mint(engine, JOB_INSTRUCTIONS, turn_detection={"type": "server_vad", "threshold": 0.6})
+    agents_update = {
+        "type": "session.update",
+        "session": {
+            "type": "realtime",
+            "instructions": "Greet the user.",
+            "model": "gpt-realtime",
+            "output_modalities": ["audio"],
+            "audio": {
+                "input": {
+                    "format": {"type": "audio/pcm", "rate": 24000},
+                    "noise_reduction": None,
+                    "transcription": {"model": "gpt-4o-mini-transcribe"},
+                    "turn_detection": {"type": "semantic_vad"},
+                },
+                "output": {"format": {"type": "audio/pcm", "rate": 24000}, "speed": 1},
+            },
+            "tool_choice": "auto",
+        },
+    }
+
+    async def conversation() -> dict:
+        candidate = Candidate()
+        try:
+            assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await candidate.next("session.created")
+            candidate.send(agents_update)
+            candidate.send({"type": "session.update", "session": {"type": "realtime", "tracing": "auto"}})  # fmt: skip
+            await candidate.next("session.updated")
+            return (await candidate.next("session.updated"))["session"]
+        finally:
+            await candidate.close()
+
+    session = asyncio.run(conversation())
+
+    assert session["model"] == "gpt-realtime-2.1"  # the call's model stays
+    assert session["instructions"] == "Greet the user."
+    assert session["audio"]["input"]["turn_detection"] == {"type": "semantic_vad"}  # replaced whole
+    assert session["audio"]["output"]["voice"] == "marin"
+    assert session["tracing"] == "auto"
