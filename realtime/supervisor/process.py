@@ -166,6 +166,7 @@ class Supervisor:
             try:
                 for lease in await self.db(leases.calls_claim, owner=self.owner, limit=CLAIM_BATCH):
                     if lease.id not in self.watches:
+                        log.info("leased call %s", lease.upstream_call_id)
                         watch = CallWatch(self, lease)
                         self.watches[lease.id] = watch
                         watch.start()
@@ -183,11 +184,13 @@ class Supervisor:
 
     async def renew(self) -> None:
         """Extend our leases, and act on what changed: the end, the next question, the time."""
-        states = await self.db(leases.calls_renew, owner=self.owner, ids=list(self.watches))
+        asked = dict(self.watches)  # calls claimed while we wait are renewed next time
+        states = await self.db(leases.calls_renew, owner=self.owner, ids=list(asked))
         now = timezone.now()
-        for call_id, watch in list(self.watches.items()):
+        for call_id, watch in asked.items():
             state = states.get(call_id)
             if state is None or not state.mine or not state.live:
+                log.info("detached from %s (%s)", watch.lease.upstream_call_id, state)
                 self.forget(watch)  # ended elsewhere (end, next question) or taken over
                 watch.detach()
             elif state.interview_finished:
