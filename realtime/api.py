@@ -22,7 +22,9 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
@@ -184,6 +186,34 @@ class InterviewQuestionTokenApi(APIView):
 SDP_MAX_BYTES = 64 * 1024
 
 
+class SdpParser(BaseParser):
+    """The browser's offer as text (at most 64 KB); CSRF checks and views read it as data."""
+
+    media_type = "application/sdp"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> str:
+        raw = stream.read(SDP_MAX_BYTES + 1) if stream is not None else b""
+        if len(raw) > SDP_MAX_BYTES:
+            raise ApiError(
+                f"The SDP offer must be at most {SDP_MAX_BYTES // 1024} KB.", "invalid_sdp", 400
+            )
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError("The SDP offer is not UTF-8 text.", "invalid_sdp", 400) from None
+
+
+class _CallCreateApi(APIView):
+    """The answer is raw SDP whatever the client accepts; errors are our JSON shape."""
+
+    throttle_classes = [RealtimeMintThrottle]
+    parser_classes = [SdpParser]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple:
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+
 def _offer_sdp(request: Request) -> str:
     """The browser's SDP offer from the raw body: 415 for another type, 400 for a bad offer."""
     if request.content_type.split(";")[0].strip().lower() != "application/sdp":
@@ -197,10 +227,7 @@ def _offer_sdp(request: Request) -> str:
         raise ApiError(
             f"The SDP offer must be at most {SDP_MAX_BYTES // 1024} KB.", "invalid_sdp", 400
         )
-    try:
-        offer = request.body.decode("utf-8")
-    except UnicodeDecodeError:
-        offer = ""
+    offer = request.data if isinstance(request.data, str) else ""
     if not offer.lstrip().startswith("v=0") or "\nm=" not in offer:
         raise ApiError(
             "The body is not an SDP offer: it must start with v=0 and have a media section.",
@@ -241,20 +268,16 @@ _CALL_SCHEMA: dict[str, Any] = {
 }
 
 
-class InterviewCallsApi(APIView):
+class InterviewCallsApi(_CallCreateApi):
     """POST /interviews/{id}/calls: the supervised call of a job interview (starts and charges)."""
-
-    throttle_classes = [RealtimeMintThrottle]
 
     @extend_schema(**_CALL_SCHEMA)
     def post(self, request: Request, interview_id: uuid.UUID) -> HttpResponse:
         return _call_response(request=request, interview_id=interview_id, question_number=None)
 
 
-class InterviewQuestionCallsApi(APIView):
+class InterviewQuestionCallsApi(_CallCreateApi):
     """POST /interviews/{id}/questions/{n}/calls: the supervised call for one case question."""
-
-    throttle_classes = [RealtimeMintThrottle]
 
     @extend_schema(**_CALL_SCHEMA)
     def post(self, request: Request, interview_id: uuid.UUID, question_number: int) -> HttpResponse:

@@ -58,26 +58,28 @@
   var waits = window.vocahireRoomWaits || {};
   var WAIT_CONNECT_MS = waits.connectMs || 15000;
   var WAIT_SESSION_MS = waits.sessionMs || 10000;
+  // The supervisor asks for the greeting once it listens; past this the room asks itself.
+  var WAIT_GREETING_MS = waits.greetingMs || 6000;
   var FLUSH_DELAY_MS = 1000;
 
   var interviewId = data.interview_id || data.id;
+  var isCase = data.kind === "case";
   var urls = data.urls || {};
   var api = "/api/v1/interviews/" + interviewId;
   var url = {
     health: urls.health || "/api/v1/realtime/health",
     start: urls.start || api + "/start",
-    session: urls.realtime_session || api + "/realtime-session",
     events: urls.events || api + "/events",
     end: urls.end || api + "/end",
     interview: urls.interview_page || "/interviews/" + interviewId + "/",
     pricing: urls.pricing || "/billing/pricing/",
-    token: function (n) { return pattern(urls.token, "/token", n); },
+    // The server creates every call: job interviews have one, case interviews one per question.
+    calls: function (n) { return isCase ? pattern(urls.question_calls, "/calls", n) : urls.calls || api + "/calls"; },
     complete: function (n) { return pattern(urls.complete, "/complete", n); },
   };
   function pattern(template, suffix, n) {
     return template ? template.replace("{n}", String(n)) : api + "/questions/" + n + suffix;
   }
-  var isCase = data.kind === "case";
   var questions = data.questions || [];
   var questionCount = data.question_count || questions.length || 1;
 
@@ -375,28 +377,14 @@
     });
   }
 
-  function mint() {
-    if (!isCase) {
-      // The server starts the interview (started_at) as it receives this, before asking upstream.
-      room.mintSentAt = Date.now();
-      return request("POST", url.session, {}).then(function (result) {
-        if (!result.ok) throw apiError(result);
-        return result.json;
-      });
-    }
-    // A case interview is started (subscription checked) before its first per-question token.
-    var started = room.status === "in_progress"
-      ? Promise.resolve()
-      : request("POST", url.start, {}).then(function (result) {
-        if (!result.ok) throw apiError(result);
-        room.status = result.json.status || "in_progress";
-        noteStart(result.json);
-      });
-    return started.then(function () {
-      return request("GET", url.token(room.question)).then(function (result) {
-        if (!result.ok) throw apiError(result);
-        return result.json;
-      });
+  function caseStarted() {
+    // A case interview is started (subscription checked) before its first question's call; a
+    // job interview is started (and charged) by its first call.
+    if (!isCase || room.status === "in_progress") return Promise.resolve();
+    return request("POST", url.start, {}).then(function (result) {
+      if (!result.ok) throw apiError(result);
+      room.status = result.json.status || "in_progress";
+      noteStart(result.json);
     });
   }
 
@@ -438,26 +426,30 @@
     });
   }
 
-  function postOffer(session, sdp) {
-    var secret = session.client_secret && session.client_secret.value;
-    return fetch(session.calls_url, {
+  function postOffer(sdp) {
+    // Our own API creates the call upstream with the server's key: no key reaches this page.
+    room.pending += 1;
+    room.mintSentAt = Date.now(); // a job interview starts as the server receives this
+    return fetch(url.calls(room.question), {
       method: "POST",
-      headers: { Authorization: "Bearer " + secret, "Content-Type": "application/sdp" },
+      headers: { "Content-Type": "application/sdp", "X-CSRFToken": csrfToken(), Accept: "application/sdp" },
+      credentials: "same-origin",
       body: sdp,
     }).then(
       function (response) {
         return response.text().then(function (text) {
+          room.pending -= 1;
           if (!response.ok) {
-            var message = "The interviewer service answered " + response.status + ".";
-            try { message = JSON.parse(text).error.message || message; } catch (e) { /* not JSON */ }
-            throw new RoomError(response.status === 401 ? "session_expired" : "sdp_failed", message);
+            var json = {};
+            try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
+            throw apiError({ ok: false, status: response.status, json: json });
           }
-          var location = response.headers.get("Location") || "";
-          return { sdp: text, callId: location.split("/").pop() };
+          return { sdp: text, callUrl: response.headers.get("Location") || "" };
         });
       },
       function () {
-        throw new RoomError("network", "The call to the interviewer service did not go through.");
+        room.pending -= 1;
+        throw new RoomError("network", "The call to the interviewer did not go through.");
       }
     );
   }
@@ -489,52 +481,55 @@
     var attempt = { id: randomId(), t0: performance.now(), question: room.question, marks: [] };
     room.attempt = attempt;
     room.retry = connect;
+    room.heard = false;
     var current = function () { return room.attempt === attempt; };
     setState("requesting_mic");
     // The microphone prompt and the health check run side by side: neither moves money.
     var health = checkHealth();
     health.catch(function () { /* reported below, in order */ });
     var peer = null;
+    var prepared = null;
     return microphone()
       .then(function (stream) {
-        peer = preparePeer(stream); // the offer is built while the token is fetched
+        peer = preparePeer(stream); // the offer is built while the service is checked
         peer.catch(function () { /* reported below */ });
         setState("testing_api");
         return health;
       })
       .then(function () {
+        // fetching_token is now the calls request (it carries the offer); exchanging_sdp its answer.
         setState("fetching_token");
-        return mint();
+        return caseStarted().then(function () { return peer; });
       })
-      .then(function (session) {
-        noteMint(session);
+      .then(function (ready) {
+        prepared = ready;
+        room.pc = prepared.pc;
+        room.dc = prepared.dc;
+        return postOffer(prepared.pc.localDescription.sdp);
+      })
+      .then(function (answer) {
+        noteMint();
+        room.callUrl = answer.callUrl;
         setState("creating_offer");
-        return peer.then(function (prepared) {
-          room.pc = prepared.pc;
-          room.dc = prepared.dc;
-          setState("exchanging_sdp");
-          return postOffer(session, prepared.pc.localDescription.sdp).then(function (answer) {
-            if (answer.callId) queueEvent({ type: "call", call_id: answer.callId }, true);
-            setState("connecting_webrtc");
-            return prepared.pc.setRemoteDescription({ type: "answer", sdp: answer.sdp }).catch(function (error) {
-              throw new RoomError("sdp_failed", "The answer could not be applied: " + error.message);
-            });
-          }).then(function () {
-            return whenOpen(prepared.pc, prepared.dc);
-          }).then(function () {
-            setState("data_channel_open");
-            watchPeer(prepared.pc, prepared.dc);
-            return withTimeout(prepared.sessionCreated, WAIT_SESSION_MS,
-              new RoomError("upstream_unavailable", "The interviewer did not answer."));
-          });
+        setState("exchanging_sdp");
+        return prepared.pc.setRemoteDescription({ type: "answer", sdp: answer.sdp }).catch(function (error) {
+          throw new RoomError("sdp_failed", "The answer could not be applied: " + error.message);
         });
+      })
+      .then(function () {
+        setState("connecting_webrtc");
+        return whenOpen(prepared.pc, prepared.dc);
+      })
+      .then(function () {
+        setState("data_channel_open");
+        watchPeer(prepared.pc, prepared.dc);
+        return withTimeout(prepared.sessionCreated, WAIT_SESSION_MS,
+          new RoomError("upstream_unavailable", "The interviewer did not answer."));
       })
       .then(function () {
         if (!current()) return;
         setState("active");
-        // OpenAI's model (and the local engine) waits to be asked: this makes the interviewer
-        // open with the question.
-        if (!room.responding) askForResponse();
+        greetingFallback(room.pc);
         startTimer();
         flush();
         refreshCredits();
@@ -558,7 +553,15 @@
     }, function () { /* the badge is a convenience */ });
   }
 
-  function noteMint(session) {
+  function greetingFallback(pc) {
+    // The supervisor starts the conversation once its sideband listens, so no turn goes
+    // unrecorded. If it is late, the room asks itself rather than leave the candidate waiting.
+    setTimeout(function () {
+      if (pc === room.pc && room.state === "active" && !room.heard) askForResponse();
+    }, WAIT_GREETING_MS);
+  }
+
+  function noteMint() {
     room.status = "in_progress";
     // The mint's answer has no started_at; its send time is within a round trip of it, where the
     // arrival time would be late by the whole upstream call.
@@ -593,9 +596,11 @@
     switch (event.type) {
       case "response.created":
         room.responding = true;
+        room.heard = true;
         break;
       case "response.done":
         room.responding = false;
+        responseTrouble(event.response || {});
         if (room.answerPending) {
           room.answerPending = false;
           askForResponse();
@@ -624,12 +629,41 @@
       case "conversation.item.input_audio_transcription.completed":
         candidateSpeech(event);
         break;
+      case "conversation.item.input_audio_transcription.failed":
+        notice("We could not make out what you just said. Please say it again, or type it below.");
+        break;
       case "error":
-        console.warn("Realtime error", event.error);
+        upstreamError(event.error || {});
         break;
       default:
         break;
     }
+  }
+
+  // Errors the room causes and recovers from by itself; anything else is told to the candidate.
+  var QUIET_ERRORS = ["conversation_already_has_active_response", "response_cancel_not_active"];
+
+  function upstreamError(error) {
+    if (QUIET_ERRORS.indexOf(error.code) >= 0) return;
+    notice("The interviewer ran into a problem" + (error.message ? " (" + error.message + ")" : "") +
+      ". Keep going: say your answer again or type it below. If it keeps happening, end and reconnect for free.");
+  }
+
+  function responseTrouble(response) {
+    if (response.status === "failed") {
+      notice("The interviewer's reply failed. Say your answer again or type it below, and it will answer.");
+    } else if (response.status === "incomplete") {
+      notice("The interviewer's reply was cut short. Ask it to go on, or continue with your answer.");
+    }
+  }
+
+  function notice(text) {
+    var box = role("notice");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(room.noticeTimer);
+    room.noticeTimer = setTimeout(function () { box.hidden = true; box.textContent = ""; }, 12000);
   }
 
   function speaking(who) {
@@ -667,33 +701,15 @@
     var turn = turnElement(key, "interviewer");
     turn.value = done ? (text || turn.value) : turn.value + (text || "");
     turn.text.textContent = turn.value;
-    if (done && !turn.sent) {
-      turn.sent = true;
-      turn.element.dataset.final = "true";
-      storeTurn(key, "interviewer", turn.value, turn.start, Date.now() - turn.startedAt, "speech");
-    }
+    if (done) turn.element.dataset.final = "true";
   }
 
   function candidateSpeech(event) {
-    var key = room.attempt.id + "-you-" + event.item_id;
-    var turn = turnElement(key, "candidate");
-    var timing = room.speech[event.item_id] || {};
+    // Shown live; the server records the transcript itself from upstream's events.
+    var turn = turnElement(room.attempt.id + "-you-" + event.item_id, "candidate");
     turn.value = event.transcript || "";
     turn.text.textContent = turn.value;
     turn.element.dataset.final = "true";
-    var start = timing.start !== undefined ? timing.start : turn.start;
-    var duration = timing.end !== undefined ? timing.end - start : 0;
-    storeTurn(key, "candidate", turn.value, start, duration, "speech");
-  }
-
-  function storeTurn(id, speaker, text, start, duration, source) {
-    if (!text) return;
-    room.turnCount += 1;
-    queueEvent({
-      type: "turn", id: id, question_number: room.question, speaker: speaker,
-      text: text.slice(0, 4000), start_ms: Math.max(0, Math.round(start)),
-      duration_ms: Math.max(0, Math.round(duration)), source: source,
-    });
   }
 
   function askForResponse() {
@@ -711,13 +727,12 @@
     }));
     // Upstream refuses a response.create while a response is under way (and does not queue it).
     if (room.responding) room.answerPending = true; else askForResponse();
-    var key = room.attempt.id + "-typed-" + room.turnCount;
-    var turn = turnElement(key, "candidate");
+    room.turnCount += 1;
+    var turn = turnElement(room.attempt.id + "-typed-" + room.turnCount, "candidate");
     turn.value = text;
     turn.text.textContent = text;
     turn.element.dataset.final = "true";
     turn.element.dataset.source = "typed";
-    storeTurn(key, "candidate", text, turn.start, 0, "typed");
     input.value = "";
     input.focus();
   }
@@ -780,7 +795,7 @@
     clearInterval(room.timer);
     room.timer = null;
     flush().then(function () {
-      closePeer();
+      // The server hangs the call up itself; the peer closes after, so the end is recorded as ours.
       return request("POST", url.end, { reason: reason || "ended_by_candidate" });
     }).then(function (result) {
       // Already finished (expired, or the last question completed) is fine: the report awaits.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from realtime.supervisor.process import SupervisorThread
 from vocahire.lib.breaker import breaker_reset
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -86,6 +87,12 @@ class Engine:
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.load(response)
 
+    def call_record(self, call_id: str) -> dict:
+        """What the engine saw of one call (GET /_engine/calls/{id}): hung_up, sidebands..."""
+        url = f"http://127.0.0.1:{self.port}/_engine/calls/{call_id}"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return json.load(response)
+
     def hangup(self, call_id: str) -> None:
         """Hang a call up from the server side, as the time-limit task does."""
         from django.conf import settings
@@ -151,7 +158,8 @@ def browser():
 
 @pytest.fixture
 def room_env(settings, engine, live_server, transactional_db) -> Engine:
-    """Settings for a browser on plain http, the engine as upstream, and a clean engine config."""
+    """Settings for a browser on plain http, the engine as upstream with a call supervisor on its
+    sidebands (the same code `runsupervisor` runs, in a thread), and a clean engine config."""
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_HSTS_SECONDS = 0
@@ -160,7 +168,9 @@ def room_env(settings, engine, live_server, transactional_db) -> Engine:
     # The breaker's state may live in Redis and outlast other tests: start every room closed.
     breaker_reset()
     engine.configure(**ENGINE_DEFAULTS)
+    supervisor = SupervisorThread(claim_every=0.1).start()
     yield engine
+    supervisor.stop()
     engine.configure(**ENGINE_DEFAULTS)
     breaker_reset()
 

@@ -153,8 +153,8 @@ def test_room_of_a_case_interview_carries_the_server_data(client, subscriber):
     assert data["urls"] == {
         "health": "/api/v1/realtime/health",
         "start": f"{api}/start",
-        "realtime_session": f"{api}/realtime-session",
-        "token": f"{api}/questions/{{n}}/token",
+        "calls": f"{api}/calls",
+        "question_calls": f"{api}/questions/{{n}}/calls",
         "events": f"{api}/events",
         "complete": f"{api}/questions/{{n}}/complete",
         "end": f"{api}/end",
