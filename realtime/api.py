@@ -16,6 +16,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_serializer,
@@ -260,9 +261,22 @@ def _call_response(
     return response
 
 
+_ERROR = inline_serializer(
+    "CallError", {"detail": serializers.CharField(), "code": serializers.CharField()}
+)
 _CALL_SCHEMA: dict[str, Any] = {
     "request": {"application/sdp": OpenApiTypes.STR},
-    "responses": {(201, "application/sdp"): OpenApiTypes.STR},
+    "responses": {
+        (201, "application/sdp"): OpenApiTypes.STR,
+        400: OpenApiResponse(_ERROR, "invalid_sdp, interview_not_in_progress, future_question"),
+        402: OpenApiResponse(_ERROR, "insufficient_credits (a draft job interview)"),
+        403: OpenApiResponse(_ERROR, "forbidden, subscription_required"),
+        404: OpenApiResponse(_ERROR, "interview_not_found, question_not_found"),
+        415: OpenApiResponse(_ERROR, "unsupported_media_type"),
+        429: OpenApiResponse(_ERROR, "throttled"),
+        502: OpenApiResponse(_ERROR, "upstream_error (any charge refunded)"),
+        503: OpenApiResponse(_ERROR, "upstream_unavailable (breaker open; Retry-After)"),
+    },
     "description": "Body: the browser's SDP offer (at most 64 KB). 201 with the answer SDP and "
     "Location: the call resource. The server creates the call upstream with its own key.",
 }
@@ -331,12 +345,18 @@ class InterviewCallApi(APIView):
                 "This interview has no call with that id.", "call_not_found", 404
             ) from None
 
-    @extend_schema(responses=CallOutputSerializer)
+    @extend_schema(
+        responses={200: CallOutputSerializer, 403: _ERROR, 404: _ERROR},
+        operation_id="interviews_calls_retrieve",
+    )
     def get(self, request: Request, interview_id: uuid.UUID, call_id: uuid.UUID) -> Response:
         call = self._call(request, interview_id, call_id)
         return Response(CallOutputSerializer(call).data, headers={"Cache-Control": "no-store"})
 
-    @extend_schema(responses=CallOutputSerializer)
+    @extend_schema(
+        responses={200: CallOutputSerializer, 403: _ERROR, 404: _ERROR},
+        operation_id="interviews_calls_hangup",
+    )
     def delete(self, request: Request, interview_id: uuid.UUID, call_id: uuid.UUID) -> Response:
         call = self._call(request, interview_id, call_id)
         services.realtime_call_end(call=call, reason=RealtimeCall.EndReason.ENDED)

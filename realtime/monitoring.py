@@ -1,4 +1,4 @@
-"""Room stage timings summarised for staff: p50/p95 per stage over a recent window."""
+"""Room stage timings and supervised calls summarised for staff over a recent window."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from interviews.models import StageTiming
+from realtime.models import RealtimeCall
 
 # The connect path of DESIGN section 7, in order; "active" is reached at Start-to-active.
 CONNECT_STAGES = (
@@ -90,4 +91,55 @@ def stage_timings_summary(*, since: datetime) -> TimingSummary:
         attempts=len(attempts),
         errors=dict(sorted(errors.items(), key=lambda item: -item[1])),
         slowest_stage=max(timed, key=lambda s: s.p95_ms).stage if timed else None,
+    )
+
+
+@dataclass(frozen=True)
+class CallSummary:
+    """The server's side of the connect path: calls created, how they ended, what they used."""
+
+    created: int
+    live: int
+    failed: int
+    by_end_reason: dict[str, int]
+    create_p50_ms: int | None  # the calls request on the server, upstream included
+    create_p95_ms: int | None
+    upstream_p50_ms: int | None
+    upstream_p95_ms: int | None
+    input_tokens: int
+    output_tokens: int
+    audio_minutes: float
+
+
+def calls_summary(*, since: datetime) -> CallSummary:
+    """Counts, end reasons, create latency and usage of the supervised calls made since then."""
+    rows = list(
+        RealtimeCall.objects.filter(created_at__gte=since).values_list(
+            "status",
+            "end_reason",
+            "total_ms",
+            "upstream_ms",
+            "input_tokens",
+            "output_tokens",
+            "audio_seconds",
+        )
+    )
+    reasons: dict[str, int] = defaultdict(int)
+    for status, reason, *_ in rows:
+        if status == RealtimeCall.Status.ENDED:
+            reasons[reason or "unknown"] += 1
+    totals = [int(row[2]) for row in rows]
+    upstream = [int(row[3]) for row in rows]
+    return CallSummary(
+        created=sum(row[0] != RealtimeCall.Status.FAILED for row in rows),
+        live=sum(row[0] == RealtimeCall.Status.LIVE for row in rows),
+        failed=sum(row[0] == RealtimeCall.Status.FAILED for row in rows),
+        by_end_reason=dict(sorted(reasons.items(), key=lambda item: -item[1])),
+        create_p50_ms=percentile(totals, 50),
+        create_p95_ms=percentile(totals, 95),
+        upstream_p50_ms=percentile(upstream, 50),
+        upstream_p95_ms=percentile(upstream, 95),
+        input_tokens=sum(row[4] for row in rows),
+        output_tokens=sum(row[5] for row in rows),
+        audio_minutes=round(sum(row[6] for row in rows) / 60, 1),
     )

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from realtime.monitoring import stage_timings_summary
+from realtime.monitoring import calls_summary, stage_timings_summary
 
 MONITORING_WINDOW = timedelta(days=7)
 
@@ -22,6 +22,7 @@ def stage_timings(request: HttpRequest) -> HttpResponse:
         **admin.site.each_context(request),
         "title": "Room stage timings",
         "summary": stage_timings_summary(since=since),
+        "calls": calls_summary(since=since),
         "since": since,
     }
     return render(request, "realtime/stage_timings.html", context)

@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from interviews import services as lifecycle
 from interviews.models import Interview, StageTiming
+from realtime.models import RealtimeCall
 from tests.conftest import make_user
 
 URL = "/admin-tools/stage-timings/"
@@ -78,12 +80,12 @@ def test_old_timings_and_errors(client, staff, candidate):
 
 def test_query_count_does_not_grow_with_rows(client, staff, timings, django_assert_num_queries):
     client.force_login(staff)
-    # session, user, user and group permissions (the admin sidebar), stage timings: one query
-    # for the timings however many rows there are.
-    with django_assert_num_queries(5):
+    # session, user, user and group permissions (the admin sidebar), stage timings, calls: one
+    # query each for the timings and the calls however many rows there are.
+    with django_assert_num_queries(6):
         assert client.get(URL).status_code == 200
     _attempt(timings, "extra", active=10)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(URL).status_code == 200
 
 
@@ -99,3 +101,31 @@ def test_admin_index_links_to_the_page(client, db):
     client.force_login(make_user("root@example.com", is_staff=True))
     html = client.get("/admin/").content.decode()
     assert f'href="{URL}"' in html
+
+
+def test_staff_see_the_supervised_calls(client, staff, candidate):
+    interview = lifecycle.interview_create(owner=candidate, kind="job", job_title="Analyst")
+    common = {"interview": interview, "user": candidate}
+    RealtimeCall.objects.create(
+        **common, status="live", total_ms=100, upstream_ms=80, input_tokens=10
+    )
+    RealtimeCall.objects.create(
+        **common,
+        status="ended",
+        end_reason="integrity",
+        total_ms=300,
+        upstream_ms=250,
+        output_tokens=7,
+        audio_seconds=90,
+    )
+    RealtimeCall.objects.create(**common, status="failed", end_reason="upstream", total_ms=50)
+    client.force_login(staff)
+    html = client.get(URL).content.decode()
+    assert '<td data-metric="created">2</td>' in html
+    assert '<td data-metric="live">1</td>' in html
+    assert '<td data-metric="failed">1</td>' in html
+    assert '<td data-metric="create">100 / 300</td>' in html
+    assert "10 input tokens, 7 output tokens, 1.5 minutes" in html
+    assert re.search(
+        r'<tr data-end-reason="integrity"><th scope="row">ended: integrity</th><td>1</td>', html
+    )
