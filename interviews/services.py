@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -329,17 +330,13 @@ def interview_call_supervised(*, interview: Interview) -> None:
     """Record that the server created a call: it counts as minted, and the server keeps the
     transcript from now on."""
     if interview.supervised and interview.first_minted_at is not None:
-        return
+        return  # a reconnect: nothing new to record, no query
     now = timezone.now()
-    Interview.objects.filter(pk=interview.pk, first_minted_at__isnull=True).update(
-        first_minted_at=now
+    Interview.objects.filter(pk=interview.pk).update(
+        supervised=True, first_minted_at=Coalesce("first_minted_at", now), updated_at=now
     )
-    Interview.objects.filter(pk=interview.pk).update(supervised=True, updated_at=now)
     interview.supervised = True
-    if interview.first_minted_at is None:
-        interview.first_minted_at = Interview.objects.values_list("first_minted_at", flat=True).get(
-            pk=interview.pk
-        )
+    interview.first_minted_at = interview.first_minted_at or now
 
 
 @transaction.atomic

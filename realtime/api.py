@@ -109,6 +109,7 @@ MINT_FIELDS = (
     "time_limit_minutes",
     "started_at",
     "first_minted_at",
+    "supervised",
     "instructions_snapshot",
     "owner__id",
     "owner__profile__id",

@@ -380,3 +380,12 @@ def test_ek_secrets_can_be_switched_off(candidate, subscriber, mint_route):
     for response in (job, question):
         assert (response.status_code, response.json()["code"]) == (403, "client_secrets_disabled")
     assert mint_route.call_count == 0 and _ledger(candidate) == []
+
+
+def test_call_query_counts(candidate, calls_route, django_assert_num_queries):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert post_offer(client, calls_url(interview)).status_code == 201
+    # A reconnect: JWT user; interview + owner + profile (the mint's columns); RealtimeCall INSERT.
+    with django_assert_num_queries(3):
+        assert post_offer(client, calls_url(interview)).status_code == 201
