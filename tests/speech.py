@@ -16,33 +16,42 @@ ESPEAK_MISSING = (
 
 
 def espeak_wav(
-    text: str, path: Path, *, words_per_minute: int = 150, pad_seconds: float = 0.0
+    text: str,
+    path: Path,
+    *,
+    words_per_minute: int = 150,
+    pad_seconds: float = 0.0,
+    lead_seconds: float = 0.0,
 ) -> Path:
     """Write `text` spoken by espeak-ng to `path` (skips the test when espeak-ng is missing).
 
-    `pad_seconds` of silence follow the speech, as a pause before the next answer.
+    `lead_seconds` of silence come before the speech and `pad_seconds` after it.
     """
     espeak = shutil.which("espeak-ng")
     if not espeak:
         pytest.skip(ESPEAK_MISSING)
     command = [espeak, "-v", "en-us", "-s", str(words_per_minute), "-w", str(path), text]
     subprocess.run(command, check=True, timeout=60, capture_output=True)
-    if pad_seconds:
-        wav_pad(path, pad_seconds)
+    if pad_seconds or lead_seconds:
+        wav_pad(path, after=pad_seconds, before=lead_seconds)
     return path
 
 
-def wav_pad(path: Path, seconds: float) -> None:
-    """Append silence to a PCM WAV file (espeak-ng writes 22.05 kHz mono s16)."""
+def wav_pad(path: Path, *, after: float = 0.0, before: float = 0.0) -> None:
+    """Add silence around the audio of a PCM WAV file (espeak-ng writes 22.05 kHz mono s16)."""
     import wave
 
     with wave.open(str(path), "rb") as source:
         params = source.getparams()
         frames = source.readframes(source.getnframes())
-    silence = b"\0" * int(params.framerate * seconds) * params.sampwidth * params.nchannels
+    frame_bytes = params.sampwidth * params.nchannels
+
+    def silence(seconds: float) -> bytes:
+        return b"\0" * int(params.framerate * seconds) * frame_bytes
+
     with wave.open(str(path), "wb") as target:
         target.setparams(params)
-        target.writeframes(frames + silence)
+        target.writeframes(silence(before) + frames + silence(after))
 
 
 def words(text: str) -> list[str]:
