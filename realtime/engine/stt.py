@@ -187,6 +187,7 @@ class Transcriber:
             from faster_whisper import WhisperModel
         except ImportError as exc:
             raise TranscriberUnavailable("faster-whisper is not installed") from exc
+        logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # not a line per turn
         model = WhisperModel(
             str(source.path),
             device="cpu",
