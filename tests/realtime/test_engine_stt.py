@@ -18,6 +18,7 @@ from aiortc.mediastreams import AudioStreamTrack, MediaStreamError
 from realtime.engine import audio, engine_run, stt
 from tests.realtime import test_engine_call as engine_call_tests
 from tests.realtime.test_engine_call import JOB_INSTRUCTIONS, KEY, Candidate, interviewer_turn
+from tests.realtime.test_engine_call import SpeakingMicrophone as ToneMicrophone
 from tests.speech import espeak_wav, heard_share
 
 ANSWER = "In my last role I led five engineers, and we rebuilt the checkout page."
@@ -207,3 +208,72 @@ def test_a_spoken_answer_is_transcribed_in_the_call_and_answered(
     assert heard_share(ANSWER, completed["transcript"]) >= 0.6, completed["transcript"]
     assert completed["usage"]["type"] == "duration" and completed["usage"]["seconds"] > 3
     assert "Walk me through a project" in next_line  # the opener's answer moves the interview on
+
+
+class FakeTranscriber:
+    """Stands in for the model: `heard` is returned, or raised when it is an exception."""
+
+    failed = False
+
+    def __init__(self, heard) -> None:
+        self.heard = heard
+        self.calls: list[int] = []
+
+    async def transcribe_async(self, pcm, *, language=None, prompt=""):
+        self.calls.append(len(pcm))
+        if isinstance(self.heard, Exception):
+            raise self.heard
+        return stt.Transcription(text=self.heard, seconds=stt.pcm_seconds(pcm))
+
+
+def tone_call(engine, monkeypatch, transcriber, *, until: str) -> tuple[list[dict], object]:
+    """A call whose microphone makes a 0.7 s sound after the greeting: the events from the end
+    of that sound to the first `until` event, and the engine's side of the call."""
+    monkeypatch.setattr(stt, "transcriber", lambda: transcriber)
+    monkeypatch.setattr(engine_call_tests, "HTTP", httpx.Client(timeout=10))
+    minted = mint(
+        engine,
+        transcription={"model": "gpt-4o-mini-transcribe"},
+        turn_detection={"type": "server_vad", "silence_duration_ms": 300},
+    )
+
+    async def conversation() -> tuple[list[dict], object]:
+        candidate = Candidate(ToneMicrophone(silence_before=0.1, speech=0.7))
+        try:
+            response = await candidate.connect(engine.base_url, minted["value"])
+            assert response.status_code == 201
+            call = engine.engine.calls[response.headers["Location"].rsplit("/", 1)[1]]
+            await interviewer_turn(candidate)
+            await candidate.next("input_audio_buffer.speech_stopped")
+            mark = len(candidate.seen) - 1
+            await candidate.next(until)
+            return candidate.seen[mark:], call.interviewer
+        finally:
+            await candidate.close()
+
+    return asyncio.run(conversation())
+
+
+def test_a_failed_transcription_is_reported_and_the_interview_moves_on(engine, monkeypatch):
+    transcriber = FakeTranscriber(RuntimeError("decoder exploded"))
+
+    events, _ = tone_call(engine, monkeypatch, transcriber, until="response.created")
+
+    types = [e["type"] for e in events]
+    failed = next(e for e in events if e["type"].endswith("input_audio_transcription.failed"))
+    assert transcriber.calls and transcriber.calls[0] > 16000  # about 0.7 s at 16 kHz, 2 bytes
+    assert failed["item_id"] == events[0]["item_id"]  # the speech_stopped item
+    assert failed["error"]["type"] == "transcription_error"
+    assert "conversation.item.input_audio_transcription.completed" not in types
+    # The turn still counts: response.created came, for the next question.
+
+
+def test_a_noise_heard_as_nothing_does_not_advance_the_interview(engine, monkeypatch):
+    until = "conversation.item.input_audio_transcription.completed"
+
+    events, interviewer = tone_call(engine, monkeypatch, FakeTranscriber(""), until=until)
+
+    assert events[-1]["transcript"] == ""
+    # The engine decides right after sending that event: no answer, so no new response.
+    assert interviewer.answered is False and interviewer.heard == []
+    assert interviewer.responding is None and interviewer.lines_spoken == 1
