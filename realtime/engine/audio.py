@@ -201,7 +201,7 @@ class UtteranceRecorder:
     RATE = 16000
     BYTES_PER_MS = RATE * 2 // 1000
 
-    def __init__(self, *, lookback_ms: int = 1500, max_seconds: int = 120) -> None:
+    def __init__(self, *, lookback_ms: int = 1500, max_seconds: int = 300) -> None:
         self.resampler = av.AudioResampler(format="s16", layout="mono", rate=self.RATE)
         self.lookback = lookback_ms * self.BYTES_PER_MS
         self.limit = max_seconds * self.RATE * 2

@@ -430,12 +430,15 @@ class Interviewer:
         usage = {"type": "duration", "seconds": round(seconds, 1)}
         ids = {"item_id": item_id, "content_index": 0}
         text: str | None = None
+        reason = "the local engine has no transcriber"
         if pcm and not transcriber.failed:
             try:
                 heard = await transcriber.transcribe_async(
                     pcm, language=config.get("language"), prompt=config.get("prompt") or ""
                 )
                 text = heard.text
+            except stt.LanguageUnsupported:
+                reason = "the local engine's speech model does not know this language"
             except stt.TranscriberUnavailable:
                 text = None  # said once in the log when the model failed to load
             except Exception as exc:  # a decoding failure loses this turn's words, not the call
@@ -453,7 +456,7 @@ class Interviewer:
             return
         if text is None:
             # No speech recogniser could be loaded; say so rather than invent words.
-            transcript = f"[untranscribed speech, {seconds:.1f} seconds: the local engine has no transcriber]"
+            transcript = f"[untranscribed speech, {seconds:.1f} seconds: {reason}]"
             self.send(
                 "conversation.item.input_audio_transcription.completed",
                 **ids,

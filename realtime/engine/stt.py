@@ -44,11 +44,15 @@ FILLER_PROMPT = (
 )
 # Whisper's captions for non-speech ("[BLANK_AUDIO]", "(beeping)", "*music*") are not words said.
 NON_SPEECH = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|♪+")
-MAX_SECONDS = 120  # a longer turn is cut to its last two minutes
+MAX_SECONDS = 300  # a longer turn is cut to its last five minutes
 
 
 class TranscriberUnavailable(Exception):
     """No model could be loaded; the message says why, for the one log line and check_realtime."""
+
+
+class LanguageUnsupported(TranscriberUnavailable):
+    """The model cannot transcribe the session's language (an English-only model, say)."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,9 @@ class Transcriber:
         pcm = pcm[-MAX_SECONDS * SAMPLE_RATE * 2 :]
         audio = numpy.frombuffer(pcm, dtype=numpy.int16).astype(numpy.float32) / 32768.0
         if not self.model.model.is_multilingual:
+            if language and language != "en":
+                # Transcribing Spanish with an English-only model would invent English words.
+                raise LanguageUnsupported(f"the model is English-only, not {language!r}")
             language = "en"
         segments, _ = self.model.transcribe(
             audio,

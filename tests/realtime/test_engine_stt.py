@@ -277,3 +277,9 @@ def test_a_noise_heard_as_nothing_does_not_advance_the_interview(engine, monkeyp
     # The engine decides right after sending that event: no answer, so no new response.
     assert interviewer.answered is False and interviewer.heard == []
     assert interviewer.responding is None and interviewer.lines_spoken == 1
+
+
+def test_an_english_only_model_refuses_another_language_rather_than_invent_english(whisper):
+    with pytest.raises(stt.LanguageUnsupported, match="English-only"):
+        whisper.transcribe(b"\0\0" * 16000, language="es")
+    assert not whisper.failed  # the model still serves English sessions
