@@ -67,7 +67,6 @@ def test_a_spoken_answer_reaches_the_live_transcript_the_stored_turns_and_the_re
     spoken = page.locator(SPOKEN_TURNS).first
     expect(spoken).to_contain_text(re.compile(r"\w+ \w+ \w+"), timeout=45_000)
     live_text = spoken.inner_text()
-    print("heard live:", live_text)
     assert heard_share(ANSWER, live_text) >= 0.5, live_text
 
     page.click('[data-action="end"]')
