@@ -21,7 +21,7 @@ from .audio import (
     speech_synthesize,
 )
 from .protocol import merge, new_id, session_problem
-from .script import interview_script
+from .script import interview_script, is_answer
 
 log = logging.getLogger("vocahire.engine")
 
@@ -473,5 +473,5 @@ class Interviewer:
             transcript=text,
             usage=usage,
         )
-        if text:  # a cough or a noise is heard as nothing: no answer, so no new question
+        if is_answer(text):  # a cough or a breath ("", "Mhm.") is no answer: no new question
             self.turn_heard(text)

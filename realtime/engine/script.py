@@ -57,7 +57,9 @@ CASE_PROBES = {
 JOB_PROBE_ORDER = ("example", "personal", "quantify", "result")
 CASE_PROBE_ORDER = ("example", "quantify")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-_FILLERS = frozenset("um uh erm er hmm mm like basically actually literally so".split())
+_FILLERS = frozenset(
+    "um uh erm er hmm hm mm mhm ah oh like basically actually literally so".split()
+)
 _FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself".split())
 _NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
@@ -74,6 +76,11 @@ _OUTCOME = re.compile(
 
 def answer_words(answer: str) -> list[str]:
     return _WORD.findall(answer.lower().replace("’", "'"))
+
+
+def is_answer(text: str) -> bool:
+    """True when a transcript holds a word that is not a filler ("Mhm." in a breath is not)."""
+    return any(word not in _FILLERS for word in answer_words(text))
 
 
 def answer_gaps(answer: str) -> list[str]:

@@ -44,6 +44,8 @@ FILLER_PROMPT = (
 )
 # Whisper's captions for non-speech ("[BLANK_AUDIO]", "(beeping)", "*music*") are not words said.
 NON_SPEECH = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|♪+")
+NO_SPEECH_MAX = 0.6  # segments more likely silence than speech are dropped
+LOGPROB_MIN = -1.0  # and so are segments Whisper is this unsure of (clear speech is above -0.5)
 MAX_SECONDS = 300  # a longer turn is cut to its last five minutes
 
 
@@ -224,7 +226,14 @@ class Transcriber:
             without_timestamps=True,
             vad_filter=False,  # the session's turn detection already cut the utterance
         )
-        return transcript_clean(" ".join(segment.text for segment in segments))
+        # Whisper "hears" a "Yeah." in silence or a "You" in a breath: such segments come with a
+        # high no-speech probability or a low confidence; they are not the candidate's words.
+        said = [
+            segment.text
+            for segment in segments
+            if segment.no_speech_prob <= NO_SPEECH_MAX and segment.avg_logprob >= LOGPROB_MIN
+        ]
+        return transcript_clean(" ".join(said))
 
     async def transcribe_async(
         self, pcm: bytes, *, language: str | None = None, prompt: str = ""

@@ -10,6 +10,7 @@ from realtime.engine.script import (
     PROBES,
     answer_gaps,
     interview_script,
+    is_answer,
     probe_choose,
 )
 
@@ -153,3 +154,11 @@ def test_a_case_question_asks_for_a_number_when_the_estimate_has_none():
 
     assert vague_line == CASE_PROBES["quantify"]
     assert precise_line not in CASE_PROBES.values()
+
+
+def test_fillers_alone_are_not_an_answer():
+    assert not is_answer("Mhm.")
+    assert not is_answer("Um, uh...")
+    assert not is_answer("")
+    assert is_answer("Yes.")
+    assert is_answer("Um, 40 percent.")

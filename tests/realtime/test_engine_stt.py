@@ -8,7 +8,10 @@ from __future__ import annotations
 import asyncio
 import fractions
 import logging
+import math
+import random
 import threading
+from array import array
 
 import av
 import httpx
@@ -16,6 +19,7 @@ import pytest
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError
 
 from realtime.engine import audio, engine_run, stt
+from realtime.engine.script import is_answer
 from tests.realtime import test_engine_call as engine_call_tests
 from tests.realtime.test_engine_call import JOB_INSTRUCTIONS, KEY, Candidate, interviewer_turn
 from tests.realtime.test_engine_call import SpeakingMicrophone as ToneMicrophone
@@ -283,3 +287,17 @@ def test_an_english_only_model_refuses_another_language_rather_than_invent_engli
     with pytest.raises(stt.LanguageUnsupported, match="English-only"):
         whisper.transcribe(b"\0\0" * 16000, language="es")
     assert not whisper.failed  # the model still serves English sessions
+
+
+def test_silence_and_noise_are_heard_as_nothing(whisper):
+    # Unfiltered, tiny.en hears "Yeah." in silence: a noise must not answer a question.
+    noise = random.Random(7)
+    hiss = array("h", (int(noise.gauss(0, 1500)) for _ in range(19200))).tobytes()
+    breath = array(
+        "h", (int(noise.gauss(0, 600) * math.sin(math.pi * i / 19200)) for i in range(19200))
+    ).tobytes()
+
+    assert whisper.transcribe(b"\0\0" * 16000) == ""
+    assert whisper.transcribe(hiss) == ""
+    # A breath may come out as a filler at most, which the interviewer does not take as an answer.
+    assert not is_answer(whisper.transcribe(breath))
