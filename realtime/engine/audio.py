@@ -39,7 +39,12 @@ def tone_pcm(seconds: float = 0.4, hz: float = 440.0) -> bytes:
 
 def wav_to_pcm48k(wav: bytes) -> bytes:
     """Decode a WAV file to 48 kHz mono s16 bytes (PyAV, so no numpy)."""
-    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    return wav_to_pcm(wav, rate=SAMPLE_RATE)
+
+
+def wav_to_pcm(wav: bytes, *, rate: int) -> bytes:
+    """Decode a WAV file to mono s16 bytes at `rate` Hz."""
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
     out = bytearray()
     with av.open(io.BytesIO(wav)) as container:
         for frame in container.decode(audio=0):
@@ -181,3 +186,54 @@ class SpeechDetector:
     @property
     def utterance_seconds(self) -> float:
         return max(self.speech_ms - self.quiet_ms, 0) / 1000
+
+
+# --- Keeping what was said: the candidate's audio at 16 kHz for the transcriber ---------------
+
+
+class UtteranceRecorder:
+    """The microphone at 16 kHz mono s16: a short look-back always, plus the turn being spoken.
+
+    Speech is detected only after prefix_padding_ms of it, so the look-back holds the start of the
+    turn that came before the detector said so.
+    """
+
+    RATE = 16000
+    BYTES_PER_MS = RATE * 2 // 1000
+
+    def __init__(self, *, lookback_ms: int = 1500, max_seconds: int = 300) -> None:
+        self.resampler = av.AudioResampler(format="s16", layout="mono", rate=self.RATE)
+        self.lookback = lookback_ms * self.BYTES_PER_MS
+        self.limit = max_seconds * self.RATE * 2
+        self.recent = bytearray()
+        self.current: bytearray | None = None
+
+    @property
+    def recording(self) -> bool:
+        return self.current is not None
+
+    def feed(self, frame: av.AudioFrame) -> None:
+        pcm = b"".join(
+            bytes(out.planes[0])[: out.samples * 2] for out in self.resampler.resample(frame)
+        )
+        self.recent += pcm
+        if len(self.recent) > self.lookback:
+            del self.recent[: len(self.recent) - self.lookback]
+        if self.current is not None:
+            self.current += pcm
+            if len(self.current) > self.limit:
+                del self.current[: len(self.current) - self.limit]
+
+    def start(self, *, already_ms: float) -> None:
+        """A turn began `already_ms` ago (the speech the detector needed, plus a margin)."""
+        keep = min(int(already_ms) * self.BYTES_PER_MS, len(self.recent))
+        self.current = bytearray(self.recent[len(self.recent) - keep :])
+
+    def stop(self, *, trailing_quiet_ms: float = 0) -> bytes:
+        """The turn's audio without most of the silence that ended it."""
+        pcm, self.current = bytes(self.current or b""), None
+        cut = max(int(trailing_quiet_ms) - 200, 0) * self.BYTES_PER_MS
+        return pcm[: len(pcm) - cut] if 0 < cut < len(pcm) else pcm
+
+    def cancel(self) -> None:
+        self.current = None

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from typing import Any
 
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
-from .audio import SAMPLE_RATE, InterviewerVoice, SpeechDetector, frame_level, speech_synthesize
+from . import stt
+from .audio import (
+    SAMPLE_RATE,
+    InterviewerVoice,
+    SpeechDetector,
+    UtteranceRecorder,
+    frame_level,
+    speech_synthesize,
+)
 from .protocol import merge, new_id, session_problem
-from .script import interview_script
+from .script import interview_script, is_answer
+
+log = logging.getLogger("vocahire.engine")
 
 DELTA_PAUSE = 0.015
 
@@ -77,6 +88,7 @@ class Interviewer:
         self.answered = False
         self.lock = asyncio.Lock()
         self.pending = False  # a response was asked for and waits for the lock
+        self.unsaid: str | None = None  # a line whose response was cancelled
         self.speaking: asyncio.Future[Any] | None = None  # the task speaking `responding`
         self.cancelled: str | None = None  # the response a response.cancel ended
         self.audio_sent = False  # assistant audio is present: the voice is fixed from now on
@@ -87,6 +99,10 @@ class Interviewer:
         self.last_item_id: str | None = None
         self.speech_item_id = ""
         self.audio_ms = 0.0
+        self.recorder: UtteranceRecorder | None = None  # made when the session transcribes
+        # What the candidate said or typed since the interviewer's last line (None: speech that
+        # could not be transcribed); the script picks its next line from it.
+        self.heard: list[str | None] = []
         self.history_chars = len(session.get("instructions", ""))
         self.closed = False
 
@@ -173,7 +189,8 @@ class Interviewer:
         }
         self.session = merge(self.session, changes)
         if "instructions" in changes:
-            self.script = interview_script(self.session.get("instructions", ""))
+            old, self.script = self.script, interview_script(self.session.get("instructions", ""))
+            self.script.position, self.script.probed = old.position, old.probed
         self.detector = SpeechDetector.from_session(self.session)
         self.send("session.updated", session=self.session)
 
@@ -222,6 +239,7 @@ class Interviewer:
         self.send("conversation.item.done", previous_item_id=self.last_item_id, item=stored)
         self.last_item_id = stored["id"]
         self.history_chars += sum(len(t) for t in texts)
+        self.heard.append(" ".join(texts))
         self.answered = True
         if self.detector is not None:
             self.detector.reset()  # a typed turn wins over half-heard speech
@@ -265,21 +283,27 @@ class Interviewer:
 
     # Speaking
 
+    def heard_text(self) -> str | None:
+        """The candidate's answer so far: the words we have, or None when none were transcribed."""
+        known = [text for text in self.heard if text is not None]
+        return " ".join(known) if known else None
+
     async def respond(self) -> None:
-        """Speak the next line of the script, or a nudge when there was no new answer."""
+        """Speak the next line of the script, chosen from what was said, or a nudge."""
         async with self.lock:
             self.pending = False
-            lines_spoken, answered = self.lines_spoken, self.answered
-            if self.lines_spoken == 0 or self.answered:
-                text = self.script.line(self.lines_spoken)
+            if self.unsaid is not None:
+                text, self.unsaid = self.unsaid, None  # a cancelled line is said again
+            elif self.lines_spoken == 0 or self.answered:
+                text = self.script.next_line(self.heard_text())
                 self.lines_spoken += 1
             else:
                 text = "Take your time. I'm listening."
             self.answered = False
+            self.heard = []
             if not await self.response_speak(text):
                 # Cancelled: the line was not said, so the next response says it again.
-                self.lines_spoken = lines_spoken
-                self.answered = answered or self.answered
+                self.unsaid = text
 
     def response_object(
         self, response_id: str, status: str, output: list[Any], usage: Any
@@ -422,8 +446,13 @@ class Interviewer:
             self.audio_ms += ms
             if self.detector is None:
                 continue
+            if self.transcription():
+                self.recorder = self.recorder or UtteranceRecorder()
+                self.recorder.feed(frame)
             if self.lock.locked():
                 self.detector.reset()  # the interviewer is answering a turn; do not start another
+                if self.recorder is not None:
+                    self.recorder.cancel()
                 continue
             change = self.detector.feed(frame_level(frame), ms)
             if change == "started":
@@ -434,6 +463,10 @@ class Interviewer:
     def turn_detection(self) -> dict[str, Any]:
         return self.session.get("audio", {}).get("input", {}).get("turn_detection") or {}
 
+    def transcription(self) -> dict[str, Any] | None:
+        config = (self.session.get("audio") or {}).get("input", {}).get("transcription")
+        return config if isinstance(config, dict) else None
+
     def speech_started(self) -> None:
         self.speech_item_id = new_id("item_")
         start_ms = int(self.audio_ms - (self.detector.speech_ms if self.detector else 0))
@@ -442,12 +475,19 @@ class Interviewer:
             audio_start_ms=start_ms,
             item_id=self.speech_item_id,
         )
+        if self.recorder is not None and self.detector is not None:
+            # The detector needed prefix_padding_ms of speech to say so: keep that and a margin.
+            self.recorder.start(already_ms=self.detector.speech_ms + 300)
         if self.turn_detection().get("interrupt_response", True):
             self.playback_stop(cleared=True)
 
     def speech_stopped(self) -> None:
         item_id = self.speech_item_id
         seconds = self.detector.utterance_seconds if self.detector else 0.0
+        pcm = b""
+        if self.recorder is not None and self.recorder.recording:
+            quiet = self.detector.quiet_ms if self.detector else 0
+            pcm = self.recorder.stop(trailing_quiet_ms=quiet)
         self.send(
             "input_audio_buffer.speech_stopped", audio_end_ms=int(self.audio_ms), item_id=item_id
         )
@@ -465,17 +505,69 @@ class Interviewer:
         self.send("conversation.item.added", previous_item_id=self.last_item_id, item=item)
         self.send("conversation.item.done", previous_item_id=self.last_item_id, item=item)
         self.last_item_id = item_id
-        if self.session.get("audio", {}).get("input", {}).get("transcription"):
-            # There is no speech recogniser here; say so rather than invent words.
-            transcript = f"[untranscribed speech, {seconds:.1f} seconds: the local engine has no transcriber]"
-            usage = {"type": "duration", "seconds": round(seconds, 1)}
-            self.send(
-                "conversation.item.input_audio_transcription.completed",
-                item_id=item_id,
-                content_index=0,
-                transcript=transcript,
-                usage=usage,
-            )
+        config = self.transcription()
+        if config is not None:
+            self.spawn(self.transcribe(item_id=item_id, pcm=pcm, seconds=seconds, config=config))
+            return
+        self.turn_heard(None)
+
+    def turn_heard(self, text: str | None) -> None:
+        """A spoken turn is over (text None: not transcribed); answer it if the session says so."""
+        self.heard.append(text)
         self.answered = True
         if self.turn_detection().get("create_response", True):
             self.spawn(self.respond())
+
+    async def transcribe(
+        self, *, item_id: str, pcm: bytes, seconds: float, config: dict[str, Any]
+    ) -> None:
+        """Transcribe a turn off the event loop and emit the GA transcription events."""
+        transcriber = stt.transcriber()
+        usage = {"type": "duration", "seconds": round(seconds, 1)}
+        ids = {"item_id": item_id, "content_index": 0}
+        text: str | None = None
+        reason = "the local engine has no transcriber"
+        if pcm and not transcriber.failed:
+            try:
+                heard = await transcriber.transcribe_async(
+                    pcm, language=config.get("language"), prompt=config.get("prompt") or ""
+                )
+                text = heard.text
+            except stt.LanguageUnsupported:
+                reason = "the local engine's speech model does not know this language"
+            except stt.TranscriberUnavailable:
+                text = None  # said once in the log when the model failed to load
+            except Exception as exc:  # a decoding failure loses this turn's words, not the call
+                log.exception("transcription of %s failed", item_id)
+                error = {
+                    "type": "transcription_error",
+                    "code": "transcription_failed",
+                    "message": f"The audio could not be transcribed: {exc}",
+                    "param": None,
+                }
+                self.send("conversation.item.input_audio_transcription.failed", **ids, error=error)
+                self.turn_heard(None)
+                return
+        if self.closed:
+            return
+        if text is None:
+            # No speech recogniser could be loaded; say so rather than invent words.
+            transcript = f"[untranscribed speech, {seconds:.1f} seconds: {reason}]"
+            self.send(
+                "conversation.item.input_audio_transcription.completed",
+                **ids,
+                transcript=transcript,
+                usage=usage,
+            )
+            self.turn_heard(None)
+            return
+        for delta in transcript_deltas(text):
+            self.send("conversation.item.input_audio_transcription.delta", **ids, delta=delta)
+        self.send(
+            "conversation.item.input_audio_transcription.completed",
+            **ids,
+            transcript=text,
+            usage=usage,
+        )
+        if is_answer(text):  # a cough or a breath ("", "Mhm.") is no answer: no new question
+            self.turn_heard(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 CASE_QUESTION = re.compile(r"CURRENT QUESTION\s*\(\s*(\d+)\s+of\s+(\d+)\s*\)\s*:?[ \t]*", re.I)
 HEADING = re.compile(r"^[A-Z][A-Z /&'-]{3,}(?:\(.*\))?\s*:")
@@ -31,6 +31,9 @@ JOB_QUESTIONS = (
     "Tell me about feedback you received that changed how you work.",
     "What would you like to ask me about the role?",
 )
+# Which job questions get which follow-ups: the STAR questions all four, the others none (an
+# opener, a question about priorities or the future is not asked for figures or a result).
+STAR_QUESTIONS = frozenset({1, 2, 4, 7, 8, 10})
 ACKNOWLEDGEMENTS = ("Thank you.", "Thanks, that helps.", "Good, let's move on.", "Understood.")
 CASE_FOLLOW_UPS = (
     "Thank you. Take it one step further: what is the single most important driver here, and how would you check it with data?",
@@ -38,15 +41,105 @@ CASE_FOLLOW_UPS = (
 )
 
 
+# --- Listening: what the answer lacks decides the follow-up -------------------------------------
+
+SHORT_ANSWER_WORDS = 15  # fewer words than this (fillers aside) is a short answer
+PROBES = {
+    "example": "Could you give me a specific example? Walk me through one situation.",
+    "personal": "What did you do yourself? Tell me about your own part rather than the team's.",
+    "quantify": "Can you put a number on that? How much, how many, or how fast?",
+    "result": "And what was the result? How did it turn out in the end?",
+}
+CASE_PROBES = {
+    "example": "Could you take me through your reasoning step by step?",
+    "quantify": "Can you put a number on that? A rough estimate is fine.",
+}
+JOB_PROBE_ORDER = ("example", "personal", "quantify", "result")
+CASE_PROBE_ORDER = ("example", "quantify")
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_FILLERS = frozenset(
+    "um uh erm er hmm hm mm mhm ah oh like basically actually literally so".split()
+)
+_FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself".split())
+_NUMBER_WORDS = frozenset(
+    """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty
+    fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion
+    percent half double doubled twice tripled dozen dozens quarter""".split()
+)
+_OUTCOME = re.compile(
+    r"\b(result\w*|outcome\w*|impact\w*|so that|led to|ended up|in the end|which meant|as a consequence"
+    r"|increas\w*|reduc\w*|decreas\w*|improv\w*|sav(?:ed|ing|es)|grew|grow\w*|cut|doubl\w*|halv\w*"
+    r"|launch\w*|shipp?\w*|deliver\w*|achiev\w*|won|succe\w*|learn\w*|fix\w*|solv\w*|resolv\w*"
+    r"|finish\w*|complet\w*|went live|promot\w*|hired|raised|boost\w*|lower\w*|faster|fewer)\b"
+)
+
+
+def answer_words(answer: str) -> list[str]:
+    return _WORD.findall(answer.lower().replace("’", "'"))
+
+
+def is_answer(text: str) -> bool:
+    """True when a transcript holds a word that is not a filler ("Mhm." in a breath is not)."""
+    return any(word not in _FILLERS for word in answer_words(text))
+
+
+def answer_gaps(answer: str) -> list[str]:
+    """What an answer lacks, in the order the interviewer asks about it."""
+    words = answer_words(answer)
+    gaps = []
+    if len([w for w in words if w not in _FILLERS]) < SHORT_ANSWER_WORDS:
+        gaps.append("example")
+    if not _FIRST_PERSON & set(words):
+        gaps.append("personal")
+    figures = re.search(r"\d|\bper cent\b", answer.lower()) or _NUMBER_WORDS & set(words)
+    if not figures:
+        gaps.append("quantify")
+    if not _OUTCOME.search(" ".join(words)):
+        gaps.append("result")
+    return gaps
+
+
+def probe_choose(answer: str | None, *, order: tuple[str, ...]) -> str | None:
+    """The first follow-up (of `order`) the answer calls for; None for a full or unheard answer."""
+    if answer is None or not answer.strip():
+        return None  # speech that could not be transcribed: nothing to listen to, move on
+    gaps = answer_gaps(answer)
+    return next((kind for kind in order if kind in gaps), None)
+
+
 @dataclass
 class InterviewScript:
-    """What the scripted interviewer says, turn by turn."""
+    """What the scripted interviewer says, turn by turn, listening to each answer.
+
+    Each main line may get one follow-up, chosen from what the answer lacks (`probe_orders` says
+    which kinds a line may get, in order); then the next main line. Deterministic for tests.
+    """
 
     lines: list[str]
     closing: str
+    probe_orders: list[tuple[str, ...]] = field(default_factory=list)
+    probe_texts: dict[str, str] = field(default_factory=lambda: dict(PROBES))
+    position: int = -1  # the main line last asked (-1: nothing said yet)
+    probed: bool = False  # the current main line already had its follow-up
+    last_probe: str | None = None
 
     def line(self, turn: int) -> str:
         return self.lines[turn] if turn < len(self.lines) else self.closing
+
+    def next_line(self, answer: str | None) -> str:
+        """The next thing to say after `answer` (None: not heard, or nothing said yet)."""
+        self.last_probe = None
+        if 0 <= self.position < len(self.lines) and not self.probed:
+            order = (
+                self.probe_orders[self.position] if self.position < len(self.probe_orders) else ()
+            )
+            kind = probe_choose(answer, order=order)
+            if kind is not None:
+                self.probed, self.last_probe = True, kind
+                return self.probe_texts[kind]
+        self.position = min(self.position + 1, len(self.lines))
+        self.probed = False
+        return self.line(self.position)
 
 
 def case_question_parse(instructions: str) -> tuple[int, int, str] | None:
@@ -86,6 +179,8 @@ def interview_script(instructions: str) -> InterviewScript:
         return InterviewScript(
             lines=[f"{opener} Here is question {number} of {total}. {question}", *CASE_FOLLOW_UPS],
             closing=f"Thank you, that covers this question. When you are ready, {after}.",
+            probe_orders=[CASE_PROBE_ORDER],
+            probe_texts=dict(CASE_PROBES),
         )
     title = job_title_parse(instructions)
     count_match = QUESTION_COUNT.search(instructions)
@@ -99,4 +194,5 @@ def interview_script(instructions: str) -> InterviewScript:
     closing = (
         "Thank you, that was my last question. You can end the interview whenever you are ready."
     )
-    return InterviewScript(lines=[greeting, *follow], closing=closing)
+    orders = [JOB_PROBE_ORDER if i in STAR_QUESTIONS else () for i in range(count)]
+    return InterviewScript(lines=[greeting, *follow], closing=closing, probe_orders=orders)

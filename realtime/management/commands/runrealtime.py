@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from realtime.engine import DEFAULT_HOST, DEFAULT_PORT, config_build, engine_serve
+from realtime.engine import DEFAULT_HOST, DEFAULT_PORT, config_build, engine_serve, stt
 
 
 class Command(BaseCommand):
@@ -47,6 +47,8 @@ class Command(BaseCommand):
             refuse_calls=options["refuse_calls"],
             drop_media=options["drop_media"],
         )
+        # Loaded before serving, so the first answer is not slow; logs one line either way.
+        stt.transcriber().preload()
         self.stdout.write(
             f"Local realtime engine on http://{options['host']}:{options['port']}/v1 "
             "(Ctrl-C stops it)"
