@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Field, FloatField, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from interviews import services as lifecycle
@@ -140,10 +140,6 @@ def call_end(*, call_id: uuid.UUID, reason: str) -> bool:
     )
 
 
-def call_greeted(*, call_id: uuid.UUID) -> None:
-    RealtimeCall.objects.filter(pk=call_id).update(greeted=True)
-
-
 def call_integrity_restored(*, call_id: uuid.UUID, restores: int) -> None:
     RealtimeCall.objects.filter(pk=call_id).update(integrity_restores=restores)
 
@@ -155,14 +151,28 @@ class UsageDelta:
     audio_seconds: float = 0.0
 
 
-def records_write(*, turns: list[lifecycle.ServerTurn], usage: dict[uuid.UUID, UsageDelta]) -> None:
-    """One drain of the supervisor's queue: the turns in one insert, usage per call."""
+def records_write(
+    *,
+    turns: list[lifecycle.ServerTurn],
+    usage: dict[uuid.UUID, UsageDelta],
+    greeted: set[uuid.UUID] | frozenset[uuid.UUID] = frozenset(),
+) -> None:
+    """One drain of the supervisor's queue in at most three statements, however many calls:
+    the turns in one insert, every call's usage in one update, the greeted flags in another."""
     with transaction.atomic():
         if turns:
             lifecycle.interview_turns_record_server(turns=turns)
-        for call_id, delta in usage.items():
-            RealtimeCall.objects.filter(pk=call_id).update(
-                input_tokens=F("input_tokens") + delta.input_tokens,
-                output_tokens=F("output_tokens") + delta.output_tokens,
-                audio_seconds=F("audio_seconds") + delta.audio_seconds,
+        if usage:
+            RealtimeCall.objects.filter(pk__in=list(usage)).update(
+                input_tokens=F("input_tokens") + _per_call(usage, "input_tokens", IntegerField()),
+                output_tokens=F("output_tokens")
+                + _per_call(usage, "output_tokens", IntegerField()),
+                audio_seconds=F("audio_seconds") + _per_call(usage, "audio_seconds", FloatField()),
             )
+        if greeted:
+            RealtimeCall.objects.filter(pk__in=list(greeted)).update(greeted=True)
+
+
+def _per_call(usage: dict[uuid.UUID, UsageDelta], name: str, field: Field) -> Case:
+    whens = [When(pk=call_id, then=Value(getattr(delta, name))) for call_id, delta in usage.items()]
+    return Case(*whens, default=Value(0), output_field=field)

@@ -178,7 +178,7 @@ class CallWatch:
             # The interview begins once we listen: no turn can happen before the sideband.
             self.greeted = True
             self.send({"type": "response.create"})
-            self.supervisor.spawn(self.supervisor.db(leases.call_greeted, call_id=self.lease.id))
+            self.supervisor.record_greeted(self.lease.id)
 
     def session_changes(self, session: dict[str, Any]) -> dict[str, Any]:
         """The server's values for each of instructions, tools and voice that differ upstream."""
