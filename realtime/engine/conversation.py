@@ -243,6 +243,8 @@ class Interviewer:
         self.answered = True
         if self.detector is not None:
             self.detector.reset()  # a typed turn wins over half-heard speech
+        if self.recorder is not None:
+            self.recorder.cancel()
 
     def response_create(self, event: dict[str, Any]) -> None:
         if self.responding is not None or self.pending or self.lock.locked():
@@ -279,6 +281,8 @@ class Interviewer:
     def input_clear(self, event: dict[str, Any]) -> None:
         if self.detector is not None:
             self.detector.reset()
+        if self.recorder is not None:
+            self.recorder.cancel()
         self.send("input_audio_buffer.cleared")
 
     # Speaking
