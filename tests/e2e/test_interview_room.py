@@ -309,6 +309,10 @@ def test_denied_microphone_says_how_to_fix_it_and_charges_nothing(page: Page, li
     assert balance(user) == 3
     interview.refresh_from_db()
     assert interview.status == Interview.Status.DRAFT
+    # The error's stage timing is posted as the error shows: wait until the room has sent it.
+    page.wait_for_function(
+        "() => window.vocahireRoom.pending === 0 && window.vocahireRoom.queue.length === 0"
+    )
     assert StageTiming.objects.filter(
         interview=interview, stage="error", error="mic_denied"
     ).exists()
