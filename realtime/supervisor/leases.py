@@ -34,8 +34,10 @@ class CallLease:
     tools: list
     greeted: bool
     integrity_restores: int
-    deadline: datetime | None
+    deadline: datetime  # the interview's, or the upstream's 60-minute cap if it has none
+    created_at: datetime
     offset_ms: int  # from the interview's start to this call's creation, for turn times
+    transcription: dict | None
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,10 @@ def _lease(call: RealtimeCall) -> CallLease:
         tools=call.tools or [],
         greeted=call.greeted,
         integrity_restores=call.integrity_restores,
-        deadline=interview.deadline,
+        deadline=interview.deadline or call.created_at + timedelta(minutes=60),
+        created_at=call.created_at,
         offset_ms=max(0, int((call.created_at - started).total_seconds() * 1000)),
+        transcription={"model": settings.REALTIME_TRANSCRIPTION_MODEL},
     )
 
 

@@ -29,6 +29,9 @@ log = logging.getLogger("vocahire.supervisor")
 
 TAMPERS_BEFORE_HANGUP = 3
 BACKOFF_SECONDS = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
+STABLE_SECONDS = 10.0  # a sideband up this long resets the back-off
+HANGUP_TRIES = 4
+HANGUP_TIMEOUT = aiohttp.ClientTimeout(total=10)
 WORDS_PER_SECOND = 2.5  # the interviewer's speaking rate, for the length of its turns
 Reason = RealtimeCall.EndReason
 
@@ -49,7 +52,6 @@ class CallWatch:
         self.stopping = False
         self.speech: dict[str, dict[str, int]] = {}  # item id -> audio start/end ms
         self.reply_started: dict[str, float] = {}  # interviewer item id -> monotonic start
-        self.attached_at = time.monotonic()
         self.deadline_timer: asyncio.TimerHandle | None = None
         self.task: asyncio.Task[None] | None = None
 
@@ -57,11 +59,10 @@ class CallWatch:
 
     def start(self) -> None:
         self.task = asyncio.ensure_future(self.run())
-        if self.lease.deadline is not None:
-            delay = max(0.0, self.lease.deadline.timestamp() - time.time())
-            self.deadline_timer = asyncio.get_running_loop().call_later(
-                delay, lambda: asyncio.ensure_future(self.hangup(Reason.TIME_LIMIT))
-            )
+        delay = max(0.0, self.lease.deadline.timestamp() - time.time())
+        self.deadline_timer = asyncio.get_running_loop().call_later(
+            delay, lambda: self.supervisor.spawn(self.hangup(Reason.TIME_LIMIT))
+        )
 
     def detach(self) -> None:
         """Stop following the call without hanging it up (lease lost, or ended elsewhere)."""
@@ -69,27 +70,31 @@ class CallWatch:
         if self.deadline_timer is not None:
             self.deadline_timer.cancel()
         if self.ws is not None and not self.ws.closed:
-            asyncio.ensure_future(self.ws.close())
+            self.supervisor.spawn(self.ws.close())
         elif self.task is not None:
             self.task.cancel()
 
     async def run(self) -> None:
         failures = 0
         while not self.stopping:
+            began = time.monotonic()
             try:
                 await self.follow()
-                failures = 0
-            except CallGone:
-                log.info("call %s is gone upstream", self.lease.upstream_call_id)
+            except CallGone as gone:
+                log.info("call %s is gone upstream (%s)", self.lease.upstream_call_id, gone)
                 await self.end(Reason.UPSTREAM)
                 return
             except asyncio.CancelledError:
                 return
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                failures += 1
-                log.warning("sideband %s dropped: %r", self.lease.upstream_call_id, exc)
+                # Never %r an aiohttp error: its repr carries the request headers (our key).
+                log.warning("sideband %s dropped: %s", self.lease.upstream_call_id, _describe(exc))
+            except Exception:  # a bug must not silently end the supervision of this call
+                log.exception("sideband %s failed", self.lease.upstream_call_id)
             if self.stopping:
                 return
+            if time.monotonic() - began > STABLE_SECONDS:
+                failures = 0
             # The sideband closed: the call may have ended, or the link dropped. Ask again.
             await asyncio.sleep(BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS) - 1)])
             failures += 1
@@ -104,8 +109,9 @@ class CallWatch:
                 max_msg_size=2**22,
             )
         except aiohttp.WSServerHandshakeError as exc:
-            if exc.status == 404:
-                raise CallGone from exc
+            # 404: the call ended; another 4xx (but 429): upstream will never take this sideband.
+            if 400 <= exc.status < 500 and exc.status != 429:
+                raise CallGone(f"HTTP {exc.status}") from None
             raise
         self.supervisor.attached(self)
         async for message in self.ws:
@@ -119,18 +125,29 @@ class CallWatch:
         if self.stopping:
             return
         self.stopping = True
+        if await self.hangup_upstream():
+            log.info("hung up %s: %s", self.lease.upstream_call_id, reason)
+        else:  # recorded all the same: the lease lapses and the sweep hangs up what is left
+            log.error("could not hang up %s (%s)", self.lease.upstream_call_id, reason)
+        await self.end(reason)
+
+    async def hangup_upstream(self) -> bool:
+        """POST the hang-up (idempotent), retried with back-off; True once upstream confirmed."""
         url = self.supervisor.hangup_url(self.lease.upstream_call_id)
         headers = {"Authorization": f"Bearer {self.supervisor.api_key}"}
-        try:
-            async with self.supervisor.http.post(url, headers=headers) as response:
-                if response.status not in (200, 204, 404):
-                    log.warning(
-                        "hang-up of %s answered %s", self.lease.upstream_call_id, response.status
-                    )
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            log.warning("hang-up of %s failed: %r", self.lease.upstream_call_id, exc)
-        log.info("hung up %s: %s", self.lease.upstream_call_id, reason)
-        await self.end(reason)
+        for attempt in range(HANGUP_TRIES):
+            try:
+                async with self.supervisor.http.post(
+                    url, headers=headers, timeout=HANGUP_TIMEOUT
+                ) as response:
+                    if response.status in (200, 204, 404):
+                        return True
+                    problem = f"HTTP {response.status}"
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                problem = _describe(exc)
+            log.warning("hang-up of %s: %s", self.lease.upstream_call_id, problem)
+            await asyncio.sleep(BACKOFF_SECONDS[min(attempt + 2, len(BACKOFF_SECONDS) - 1)])
+        return False
 
     async def end(self, reason: str) -> None:
         self.stopping = True
@@ -142,36 +159,29 @@ class CallWatch:
 
     def send(self, event: dict[str, Any]) -> None:
         if self.ws is not None and not self.ws.closed:
-            asyncio.ensure_future(self.ws.send_str(json.dumps(event)))
+            self.supervisor.spawn(self.ws.send_str(json.dumps(event)))
 
     def receive(self, raw: str) -> None:
         try:
             event = json.loads(raw)
         except ValueError:
             return
-        handler = self.HANDLERS.get(event.get("type"))
-        if handler is not None:
+        handler = self.HANDLERS.get(event.get("type")) if isinstance(event, dict) else None
+        if handler is None:
+            return
+        try:
             handler(self, event)
+        except Exception:  # one odd event must not stop the recording of the rest
+            log.exception(
+                "call %s: could not handle %s", self.lease.upstream_call_id, event.get("type")
+            )
 
     def on_session(self, event: dict[str, Any]) -> None:
         session = event.get("session") or {}
         changed = self.session_changes(session)
         if changed:
-            self.tampers += 1
-            log.warning(
-                "call %s session changed by a client (%s), %d of %d",
-                self.lease.upstream_call_id,
-                ", ".join(sorted(changed)),
-                self.tampers,
-                TAMPERS_BEFORE_HANGUP,
-            )
-            self.supervisor.spawn(
-                self.supervisor.db(
-                    leases.call_integrity_restored, call_id=self.lease.id, restores=self.tampers
-                )
-            )
-            if self.tampers >= TAMPERS_BEFORE_HANGUP:
-                self.supervisor.spawn(self.hangup(Reason.INTEGRITY))
+            self.tamper(set(changed))
+            if self.stopping:
                 return
             self.send({"type": "session.update", "session": {"type": "realtime", **changed}})
         if event.get("type") == "session.created" and not self.greeted:
@@ -180,6 +190,24 @@ class CallWatch:
             self.send({"type": "response.create"})
             self.supervisor.record_greeted(self.lease.id)
 
+    def tamper(self, what: set[str]) -> None:
+        """Count a client's change to what the server set; the third one hangs up."""
+        self.tampers += 1
+        log.warning(
+            "call %s changed by a client (%s), %d of %d",
+            self.lease.upstream_call_id,
+            ", ".join(sorted(what)),
+            self.tampers,
+            TAMPERS_BEFORE_HANGUP,
+        )
+        self.supervisor.spawn(
+            self.supervisor.db(
+                leases.call_integrity_restored, call_id=self.lease.id, restores=self.tampers
+            )
+        )
+        if self.tampers >= TAMPERS_BEFORE_HANGUP:
+            self.supervisor.spawn(self.hangup(Reason.INTEGRITY))
+
     def session_changes(self, session: dict[str, Any]) -> dict[str, Any]:
         """The server's values for each of instructions, tools and voice that differ upstream."""
         changes: dict[str, Any] = {}
@@ -187,9 +215,14 @@ class CallWatch:
             changes["instructions"] = self.lease.instructions
         if (session.get("tools") or []) != (self.lease.tools or []):
             changes["tools"] = self.lease.tools or []
-        voice = ((session.get("audio") or {}).get("output") or {}).get("voice")
+        audio = session.get("audio") or {}
+        voice = (audio.get("output") or {}).get("voice")
         if voice is not None and self.lease.voice and voice != self.lease.voice:
-            changes["audio"] = {"output": {"voice": self.lease.voice}}
+            changes.setdefault("audio", {})["output"] = {"voice": self.lease.voice}
+        # Switching transcription off would blind the server's own transcript.
+        heard = (audio.get("input") or {}).get("transcription", self.lease.transcription)
+        if self.lease.transcription and heard != self.lease.transcription:
+            changes.setdefault("audio", {})["input"] = {"transcription": self.lease.transcription}
         return changes
 
     def on_speech_started(self, event: dict[str, Any]) -> None:
@@ -215,6 +248,12 @@ class CallWatch:
 
     def on_item_done(self, event: dict[str, Any]) -> None:
         item = event.get("item") or {}
+        if item.get("type") == "message" and item.get("role") == "system":
+            # Instructions smuggled in as a conversation item: as good as a changed session.
+            self.tamper({"system item"})
+            if not self.stopping:
+                self.send({"type": "conversation.item.delete", "item_id": item.get("id")})
+            return
         if item.get("role") != "user" or item.get("type") != "message":
             return
         texts = [
@@ -281,8 +320,10 @@ class CallWatch:
     # Turns
 
     def now_ms(self, at: float | None = None) -> int:
-        """Milliseconds since this call was created (the sideband attaches just after)."""
-        return int(((at or time.monotonic()) - self.attached_at) * 1000) + self.lease.offset_ms
+        """Milliseconds since the interview started, by the wall clock (right after a takeover
+        too: the call's creation time comes from the database, not from when we attached)."""
+        wall = time.time() - (time.monotonic() - at) if at is not None else time.time()
+        return int((wall - self.lease.created_at.timestamp()) * 1000) + self.lease.offset_ms
 
     def turn(
         self,
@@ -308,3 +349,9 @@ class CallWatch:
                 typed=typed,
             )
         )
+
+
+def _describe(exc: BaseException) -> str:
+    """What went wrong, without the request (aiohttp's reprs include the Authorization header)."""
+    status = getattr(exc, "status", None)
+    return f"{type(exc).__name__}" + (f" HTTP {status}" if status else "")
