@@ -59,6 +59,7 @@
   var WAIT_CONNECT_MS = waits.connectMs || 15000;
   var WAIT_SESSION_MS = waits.sessionMs || 10000;
   var FLUSH_DELAY_MS = 1000;
+  var ENDED_WAIT_MS = 20000; // longest the page waits for "vocahire:ended" listeners
 
   var interviewId = data.interview_id || data.id;
   var urls = data.urls || {};
@@ -419,7 +420,13 @@
     stream.getAudioTracks().forEach(function (track) { pc.addTrack(track, stream); });
     pc.addEventListener("track", function (event) {
       var audio = role("remote-audio");
-      if (audio) audio.srcObject = event.streams[0] || new MediaStream([event.track]);
+      var remote = event.streams[0] || new MediaStream([event.track]);
+      if (audio) audio.srcObject = remote;
+      // For static/js/recorder.js (opt-in recording): both sides, and where they start on the
+      // transcript's clock.
+      document.dispatchEvent(new CustomEvent("vocahire:streams", {
+        detail: { local: stream, remote: remote, offsetMs: sinceInterviewStart(), question: room.question },
+      }));
     });
     return pc.createOffer()
       .then(function (offer) { return pc.setLocalDescription(offer); })
@@ -792,7 +799,14 @@
   function finish() {
     closePeer();
     setState("ended");
-    flush({ keepalive: true }).then(function () { window.location.assign(url.interview); });
+    // Listeners (the recorder's last upload) may hold the page for a few seconds at most.
+    var waits = [flush({ keepalive: true })];
+    document.dispatchEvent(new CustomEvent("vocahire:ended", {
+      detail: { waitUntil: function (promise) { waits.push(promise); } },
+    }));
+    var cap = new Promise(function (resolve) { setTimeout(resolve, ENDED_WAIT_MS); });
+    Promise.race([Promise.all(waits.map(function (w) { return w.catch(function () {}); })), cap])
+      .then(function () { window.location.assign(url.interview); });
   }
 
   // --- Wiring -------------------------------------------------------------------------------------
