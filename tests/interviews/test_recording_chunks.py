@@ -201,3 +201,41 @@ def test_session_uploads_need_the_csrf_token(candidate, client):
 
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed"
+
+
+def test_a_browser_session_with_its_csrf_token_uploads(candidate):
+    # The session's CSRF check reads the body before the view: an audio body must not trip it.
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    interview = recorded_interview(candidate)
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.login(email=candidate.email, password=PASSWORD)
+    browser.get(f"/interviews/{interview.pk}/room/")
+    token = browser.cookies["csrftoken"].value
+
+    response = browser.post(
+        f"/api/v1/interviews/{interview.pk}/recording/chunks?seq=0",
+        data=chunk(0),
+        content_type=WEBM,
+        headers={"X-CSRFToken": token},
+    )
+    too_large = browser.post(
+        f"/api/v1/interviews/{interview.pk}/recording/chunks?seq=1",
+        data=b"x" * (CHUNK_MAX_BYTES + 1),
+        content_type=WEBM,
+        headers={"X-CSRFToken": token},
+    )
+    wrong_type = browser.post(
+        f"/api/v1/interviews/{interview.pk}/recording/chunks?seq=1",
+        data=chunk(1),
+        content_type="video/mp4",
+        headers={"X-CSRFToken": token},
+    )
+
+    assert response.status_code == 201, response.content
+    assert too_large.status_code == 413
+    assert too_large.json()["code"] == "chunk_too_large"
+    assert wrong_type.status_code == 415
+    assert wrong_type.json()["detail"] == "Upload the recording as audio/webm or audio/ogg (Opus)."
