@@ -9,7 +9,7 @@ import shutil
 import subprocess
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from interviews.models import Interview, Recording, TranscriptTurn
 from tests.conftest import make_user
@@ -70,6 +70,28 @@ def test_recorded_interview_replays_on_the_report_and_a_turn_seeks_it(
     interview.refresh_from_db()
     assert interview.record is True
 
+    # Interrupted uploads: chunk 1's first try meets a server error (retried), and chunk 2's first
+    # try is "lost" after the browser thinks it arrived (the server never sees it): complete
+    # must name it missing and the recorder send it again.
+    tries: dict[str, int] = {}
+
+    def flaky_network(route: Route) -> None:
+        seq = route.request.url.rsplit("seq=", 1)[1]
+        tries[seq] = tries.get(seq, 0) + 1
+        if seq == "1" and tries[seq] == 1:
+            route.fulfill(status=503, json={"detail": "busy", "code": "unavailable"})
+        elif seq == "2" and tries[seq] == 1:
+            route.fulfill(status=201, json={"seq": 2, "stored": True, "chunks": 3, "bytes": 0})
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/recording/chunks\?seq=\d+$"), flaky_network)
+    completes: list[int] = []
+    page.on(
+        "response",
+        lambda r: completes.append(r.status) if r.url.endswith("/recording/complete") else None,
+    )
+
     page.click('[data-action="start"]')
     expect_state(page, "active")
     expect(page.locator('[data-role="record-status"]')).to_have_text("Recording both voices.")
@@ -87,6 +109,8 @@ def test_recorded_interview_replays_on_the_report_and_a_turn_seeks_it(
 
     recording = Recording.objects.get(interview=interview)
     assert recording.status == Recording.Status.READY
+    assert tries["1"] == 2 and tries["2"] == 2  # each sent again, once
+    assert completes == [409, 200]  # chunk 2 named missing, then complete
     assert recording.content_type in ("audio/webm", "audio/ogg")
     assert recording.size > 10_000
     assert not recording.chunks.exists()
