@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interviews import recordings
-from interviews.models import Recording
+from interviews.models import Interview, Recording
 from vocahire.lib.api import ApiError
 
 
@@ -61,7 +61,7 @@ class ChunkBodyParser(BaseParser):
         return data
 
 
-def _interview(request: Request, interview_id: object):  # noqa: ANN202
+def _interview(request: Request, interview_id: object) -> Interview:
     return recordings.interview_for_recording(interview_id=interview_id, actor=request.user)
 
 

@@ -164,3 +164,51 @@ def test_recorded_interview_replays_on_the_report_and_a_turn_seeks_it(
         arg=target,
     )
     expect(first).to_have_class(re.compile(r"\bis-playing\b"))
+
+
+def test_a_case_interview_is_one_recording_across_its_questions(
+    page: Page, live_server, settings, tmp_path, db
+):
+    from tests.conftest import make_subscription
+    from tests.e2e.test_interview_room import _case
+
+    recordings_dir_use(settings, tmp_path)
+    user = make_user("case-voice@example.com", credits=1)
+    make_subscription(user)
+    user.profile.record_interviews = True  # the profile's default ticks the room's box
+    user.profile.save(update_fields=["record_interviews"])
+    case = _case(questions=2)
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/interviews/new/?case={case.slug}")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/interviews/[0-9a-f-]+/room/$"))
+    interview = Interview.objects.get(pk=page.url.rstrip("/").split("/")[-2])
+    assert interview.record is True
+    expect(page.locator('[data-role="record-toggle"]')).to_be_checked()
+
+    page.click('[data-action="start"]')
+    expect_state(page, "active")
+    page.wait_for_function("() => window.vocahireRecorder.uploads >= 1", timeout=15_000)
+    page.click('[data-action="next-question"]')
+    expect(page.locator('[data-role="question-progress"]')).to_have_text("Question 2 of 2")
+    expect_state(page, "active")
+    # The second call's audio joins the same recording.
+    page.wait_for_function("() => window.vocahireRecorder.uploads >= 3", timeout=20_000)
+    page.click('[data-action="next-question"]')  # Finish the case
+    page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"), timeout=30_000)
+
+    recording = Recording.objects.get(interview=interview)
+    assert recording.status == Recording.Status.READY
+    second = TranscriptTurn.objects.filter(
+        interview=interview, speaker="interviewer", question_number=2
+    ).get()
+    seconds = page.evaluate(
+        """async (url) => {
+            const data = await (await fetch(url)).arrayBuffer();
+            return (await new OfflineAudioContext(1, 1, 48000).decodeAudioData(data)).duration;
+        }""",
+        f"/api/v1/interviews/{interview.pk}/recording",
+    )
+    # One file from question 1 to past the start of question 2.
+    assert seconds * 1000 > second.start_ms - recording.offset_ms, (seconds, second.start_ms)
+    expect(page.locator(f'[data-action="seek"][data-start-ms="{second.start_ms}"]')).to_be_visible()
