@@ -272,12 +272,10 @@ def _assemble(*, recording: Recording, chunks: int, offset_ms: int) -> Recording
         name = storage.save(
             f"{recording.interview_id}/{secrets.token_hex(8)}{extension}", File(joined)
         )
-    chunk_names = [c.file_name for c in recording.chunks.all()]
-    recording.chunks.all().delete()
+    recording.chunks.all().delete()  # their files go on commit (recording_file_on_delete)
     recording.status, recording.file_name, recording.size = Recording.Status.READY, name, size
     recording.offset_ms, recording.completed_at = offset_ms, timezone.now()
     recording.save()
-    transaction.on_commit(lambda: _files_delete(chunk_names))
     return recording
 
 
@@ -349,12 +347,19 @@ def recording_delete(*, interview: Interview) -> bool:
     recording = Recording.objects.filter(interview=interview).first()
     if recording is None:
         return False
-    names = [c.file_name for c in recording.chunks.all()]
-    if recording.file_name:
-        names.append(recording.file_name)
-    recording.delete()
-    transaction.on_commit(lambda: _files_delete(names))
+    recording.delete()  # with its chunks; the files go on commit (recording_file_on_delete)
     return True
+
+
+def recording_file_on_delete(
+    sender: type, instance: Recording | RecordingChunk, **kwargs: Any
+) -> None:
+    """post_delete: a recording or chunk row takes its file with it, once the deletion commits."""
+    # A receiver, not a step of recording_delete: deleting an interview or a whole account
+    # cascades to these rows, and a person's voice must not outlive them on disk or in a bucket.
+    name = instance.file_name
+    if name:
+        transaction.on_commit(lambda: _files_delete([name]))
 
 
 def recordings_purge(*, now: datetime | None = None) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interviews import recordings
-from interviews.models import Recording, RecordingChunk
+from interviews.models import Interview, Recording, RecordingChunk
 from tests.conftest import api_as
 from tests.interviews.recording_factories import (
     WEBM,
@@ -86,3 +86,22 @@ def test_someone_else_or_nobody_gets_404(candidate, other_candidate, api_client)
     for client in (api_as(other_candidate), api_client):
         assert _delete(client, interview).status_code == 404
     assert Recording.objects.filter(status="ready").count() == 1
+
+
+def test_deleting_interviews_deletes_their_files(
+    candidate, _recordings, django_capture_on_commit_callbacks
+):
+    interview = recorded_interview(candidate)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(interview)
+        unfinished = recorded_interview(candidate)
+        recordings.recording_chunk_store(
+            interview=unfinished, seq=0, content_type=WEBM, data=chunk(0)
+        )
+    assert len(_files(_recordings)) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Interview.objects.filter(owner=candidate).delete()  # staff, in the admin
+
+    assert not Recording.objects.exists()
+    assert _files(_recordings) == []
