@@ -800,12 +800,12 @@
     closePeer();
     setState("ended");
     // Listeners (the recorder's last upload) may hold the page for a few seconds at most.
-    var waits = [flush({ keepalive: true })];
+    var holds = [flush({ keepalive: true })];
     document.dispatchEvent(new CustomEvent("vocahire:ended", {
-      detail: { waitUntil: function (promise) { waits.push(promise); } },
+      detail: { waitUntil: function (promise) { holds.push(promise); } },
     }));
     var cap = new Promise(function (resolve) { setTimeout(resolve, ENDED_WAIT_MS); });
-    Promise.race([Promise.all(waits.map(function (w) { return w.catch(function () {}); })), cap])
+    Promise.race([Promise.all(holds.map(function (h) { return h.catch(function () {}); })), cap])
       .then(function () { window.location.assign(url.interview); });
   }
 
