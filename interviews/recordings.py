@@ -114,7 +114,7 @@ def _enabled_check(interview: Interview) -> None:
 
 @transaction.atomic
 def interview_record_set(*, interview: Interview, record: bool) -> Interview:
-    """Switch recording on or off before the interview has finished."""
+    """Switch recording on or off before the interview has finished; off drops what was uploaded."""
     interview = _locked(interview)
     if interview.record == record:
         return interview
@@ -126,6 +126,8 @@ def interview_record_set(*, interview: Interview, record: bool) -> Interview:
         )
     interview.record = record
     interview.save(update_fields=["record", "updated_at"])
+    if not record:
+        Recording.objects.filter(interview=interview).delete()  # files go on commit
     return interview
 
 

@@ -145,3 +145,25 @@ def test_practise_again_keeps_the_choice(client, candidate):
     client.post(f"/interviews/{interview.pk}/again/")
 
     assert Interview.objects.exclude(pk=interview.pk).get().record is True
+
+
+def test_switching_it_off_drops_what_was_uploaded(candidate, settings, tmp_path):
+    from interviews import recordings
+    from interviews.models import Recording
+    from tests.interviews.recording_factories import WEBM, chunk, recordings_dir_use
+
+    recordings_dir_use(settings, tmp_path)
+    interview = services.interview_start(
+        interview=services.interview_create(
+            owner=candidate, kind="job", job_title="X", record=True
+        ),
+        actor=candidate,
+    )
+    recordings.recording_chunk_store(interview=interview, seq=0, content_type=WEBM, data=chunk(0))
+
+    response = api_as(candidate).patch(
+        f"/api/v1/interviews/{interview.pk}", {"record": False}, format="json"
+    )
+
+    assert response.json()["record"] is False
+    assert not Recording.objects.filter(interview=interview).exists()
