@@ -44,6 +44,9 @@ def recording_errors(view_method: Callable[..., Response]) -> Callable[..., Resp
     return wrapper
 
 
+_MS_MAX = 24 * 3600 * 1000
+
+
 class ChunkBodyParser(BaseParser):
     """The body as bytes, whatever its type (the service checks type and content), 1 MB at most."""
 
@@ -101,7 +104,14 @@ class RecordingChunkApi(APIView):
 
     @extend_schema(
         operation_id="interviews_recording_chunk",
-        parameters=[OpenApiParameter("seq", int, required=True)],
+        parameters=[
+            OpenApiParameter("seq", int, required=True),
+            OpenApiParameter(
+                "elapsed_ms",
+                int,
+                description="With chunk 0: ms the recorder had run when it was sent.",
+            ),
+        ],
         request={"audio/webm": OpenApiTypes.BINARY, "audio/ogg": OpenApiTypes.BINARY},
         responses={200: ChunkResult, 201: ChunkResult},
     )
@@ -112,6 +122,7 @@ class RecordingChunkApi(APIView):
             seq = int(request.query_params.get("seq", ""))
         except ValueError:
             raise ApiError("Say which chunk this is: ?seq=0, 1, 2, ...", "invalid_seq") from None
+        elapsed_ms = _elapsed_ms(request)
         if int(request.META.get("CONTENT_LENGTH") or 0) > recordings.CHUNK_MAX_BYTES:
             raise recordings.chunk_too_large()  # refused before the body is read
         result = recordings.recording_chunk_store(
@@ -119,8 +130,21 @@ class RecordingChunkApi(APIView):
             seq=seq,
             content_type=request.META.get("CONTENT_TYPE", ""),
             data=request.data if isinstance(request.data, bytes) else b"",
+            elapsed_ms=elapsed_ms,
         )
         return Response(result.__dict__, status=201 if result.stored else 200)
+
+
+def _elapsed_ms(request: Request) -> int | None:
+    raw = request.query_params.get("elapsed_ms")
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) > _MS_MAX:
+        raise ApiError(
+            "elapsed_ms is the whole number of milliseconds the recorder has run.",
+            "invalid_elapsed_ms",
+        )
+    return int(raw)
 
 
 class RecordingCompleteApi(APIView):
@@ -129,7 +153,10 @@ class RecordingCompleteApi(APIView):
     @extend_schema_serializer(component_name="RecordingCompleteInput")
     class Input(serializers.Serializer):
         chunks = serializers.IntegerField(min_value=1)
-        offset_ms = serializers.IntegerField(min_value=0, max_value=24 * 3600 * 1000, default=0)
+        # Omitted: the offset measured when chunk 0 arrived (see recording_chunk_store).
+        offset_ms = serializers.IntegerField(
+            min_value=0, max_value=_MS_MAX, required=False, allow_null=True, default=None
+        )
 
     @extend_schema(
         operation_id="interviews_recording_complete", request=Input, responses=RecordingOutput

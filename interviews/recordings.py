@@ -195,9 +195,19 @@ def _recording_for_upload(*, interview: Interview, content_type: str) -> Recordi
 
 @transaction.atomic
 def recording_chunk_store(
-    *, interview: Interview, seq: int, content_type: str, data: bytes
+    *,
+    interview: Interview,
+    seq: int,
+    content_type: str,
+    data: bytes,
+    elapsed_ms: int | None = None,
 ) -> ChunkResult:
-    """Store chunk `seq`; the same chunk again is a no-op, different bytes for it a 409."""
+    """Store chunk `seq`; the same chunk again is a no-op, different bytes for it a 409.
+
+    `elapsed_ms` (with chunk 0): how long the recorder had been running when the browser sent it,
+    by the browser's own stopwatch. With the server's arrival time it places the recording on the
+    transcript's clock (`offset_ms`) without trusting the browser's wall clock.
+    """
     interview = _locked(interview)
     _chunk_checks(interview=interview, seq=seq, content_type=content_type, data=data)
     recording = _recording_for_upload(interview=interview, content_type=content_type)
@@ -227,15 +237,30 @@ def recording_chunk_store(
     except Exception:
         _files_delete([name])  # the row is the record of a chunk: no row, no file
         raise
+    if seq == 0 and elapsed_ms is not None:
+        _offset_from_arrival(recording=recording, interview=interview, elapsed_ms=elapsed_ms)
     return ChunkResult(seq=seq, stored=True, chunks=count + 1, bytes=size + len(data))
+
+
+def _offset_from_arrival(*, recording: Recording, interview: Interview, elapsed_ms: int) -> None:
+    if interview.started_at is None:
+        return
+    since_start = (timezone.now() - interview.started_at).total_seconds() * 1000
+    recording.offset_ms = max(0, round(since_start) - elapsed_ms)
+    recording.save(update_fields=["offset_ms"])
 
 
 # --- Complete --------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def recording_complete(*, interview: Interview, chunks: int, offset_ms: int = 0) -> Recording:
-    """Join chunks 0..chunks-1 into one checked file; the first missing one is a 409 to resend."""
+def recording_complete(
+    *, interview: Interview, chunks: int, offset_ms: int | None = None
+) -> Recording:
+    """Join chunks 0..chunks-1 into one checked file; the first missing one is a 409 to resend.
+
+    `offset_ms`, when given, replaces the offset measured from chunk 0's arrival.
+    """
     interview = _locked(interview)
     _enabled_check(interview)
     recording = Recording.objects.filter(interview=interview).first()
@@ -253,7 +278,7 @@ def recording_complete(*, interview: Interview, chunks: int, offset_ms: int = 0)
     return _assemble(recording=recording, chunks=chunks, offset_ms=offset_ms)
 
 
-def _assemble(*, recording: Recording, chunks: int, offset_ms: int) -> Recording:
+def _assemble(*, recording: Recording, chunks: int, offset_ms: int | None) -> Recording:
     storage = recording_storage()
     parts = list(recording.chunks.filter(seq__lt=chunks).order_by("seq"))
     extension = CONTENT_TYPES[recording.content_type]
@@ -276,7 +301,9 @@ def _assemble(*, recording: Recording, chunks: int, offset_ms: int) -> Recording
         )
     recording.chunks.all().delete()  # their files go on commit (recording_file_on_delete)
     recording.status, recording.file_name, recording.size = Recording.Status.READY, name, size
-    recording.offset_ms, recording.completed_at = offset_ms, timezone.now()
+    if offset_ms is not None:
+        recording.offset_ms = offset_ms
+    recording.completed_at = timezone.now()
     recording.save()
     return recording
 

@@ -1,5 +1,5 @@
 /* Opt-in interview recording (DESIGN section 12). Listens to the room's events:
- *   "vocahire:streams" {local, remote, offsetMs}: mix both sides (AudioContext) and record them
+ *   "vocahire:streams" {local, remote}: mix both sides (AudioContext) and record them
  *     with MediaRecorder (Opus); a later call's remote stream replaces the earlier one in the mix.
  *   "vocahire:ended" {waitUntil}: stop, upload what is left, then complete the recording.
  * Chunks go up one at a time, numbered from 0, and are kept until the recording is complete, so
@@ -30,7 +30,7 @@
     uploading: false,
     drained: null,
     reset: Promise.resolve(),
-    offsetMs: 0,
+    startedAt: 0,
     state: "off", // off | recording | uploading | saved | failed
     uploads: 0,
   };
@@ -117,7 +117,6 @@
     rec.dest = rec.ctx.createMediaStreamDestination();
     connectSource("local", detail.local);
     connectSource("remote", detail.remote);
-    rec.offsetMs = Math.max(0, Math.round(detail.offsetMs || 0));
     // An earlier page of this interview may have left an unfinished upload: this one starts over.
     rec.reset = send("DELETE", "/recording").catch(function () {});
     rec.recorder = new MediaRecorder(rec.dest.stream, { mimeType: rec.mime, audioBitsPerSecond: BITS_PER_SECOND });
@@ -129,12 +128,17 @@
       pump();
     });
     rec.recorder.start(TIMESLICE_MS);
+    rec.startedAt = performance.now();
     if (toggle) toggle.disabled = true;
     say("recording", "Recording both voices.");
   }
 
   function uploadChunk(seq, attempt) {
-    return send("POST", "/recording/chunks?seq=" + seq, rec.chunks[seq], rec.mime).then(function (result) {
+    // With chunk 0, how long the recorder has run by this page's stopwatch: the server places the
+    // recording on the transcript's clock from its arrival, whatever this computer's clock says.
+    var path = "/recording/chunks?seq=" + seq;
+    if (seq === 0) path += "&elapsed_ms=" + Math.max(0, Math.round(performance.now() - rec.startedAt));
+    return send("POST", path, rec.chunks[seq], rec.mime).then(function (result) {
       if (result.ok) { rec.uploads += 1; return; }
       if (result.status >= 500 || result.status === 429 || result.status === 408) throw new Error("retry");
       var failure = new Error(result.json.detail || "refused");
@@ -182,7 +186,7 @@
   }
 
   function complete(attempt) {
-    var body = JSON.stringify({ chunks: rec.next, offset_ms: rec.offsetMs });
+    var body = JSON.stringify({ chunks: rec.next });
     return send("POST", "/recording/complete", body, "application/json").then(function (result) {
       if (result.ok) { say("saved", "Recording saved."); return; }
       var missing = result.json.missing_seq;

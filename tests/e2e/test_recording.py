@@ -113,6 +113,8 @@ def test_recorded_interview_replays_on_the_report_and_a_turn_seeks_it(
     assert completes == [409, 200]  # chunk 2 named missing, then complete
     assert recording.content_type in ("audio/webm", "audio/ogg")
     assert recording.size > 10_000
+    # Measured by the server from chunk 0's arrival: the recorder starts with the call, seconds in.
+    assert 0 < recording.offset_ms < 10_000, recording.offset_ms
     assert not recording.chunks.exists()
     interview.refresh_from_db()
     assert interview.status == Interview.Status.COMPLETED

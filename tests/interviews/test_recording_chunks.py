@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from interviews.models import Recording, RecordingChunk
@@ -239,3 +241,29 @@ def test_a_browser_session_with_its_csrf_token_uploads(candidate):
     assert too_large.json()["code"] == "chunk_too_large"
     assert wrong_type.status_code == 415
     assert wrong_type.json()["detail"] == "Upload the recording as audio/webm or audio/ogg (Opus)."
+
+
+def test_chunk_zero_places_the_recording_on_the_transcript_clock(candidate):
+    import time_machine
+
+    interview = recorded_interview(candidate)
+    client = api_as(candidate)
+    # Chunk 0 arrives 9.5 s after the start; the recorder had run 4.2 s when it sent it.
+    with time_machine.travel(interview.started_at + timedelta(milliseconds=9500), tick=False):
+        assert _post(client, interview, "0&elapsed_ms=4200", chunk(0)).status_code == 201
+
+    assert Recording.objects.get(interview=interview).offset_ms == 5300
+    complete = client.post(
+        f"/api/v1/interviews/{interview.pk}/recording/complete", {"chunks": 1}, format="json"
+    )
+    assert complete.json()["offset_ms"] == 5300  # kept when complete does not say otherwise
+
+
+def test_a_bad_elapsed_time_is_400(candidate):
+    interview = recorded_interview(candidate)
+
+    response = _post(api_as(candidate), interview, "0&elapsed_ms=-3", chunk(0))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_elapsed_ms"
+    assert not Recording.objects.exists()
