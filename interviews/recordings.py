@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -360,10 +360,6 @@ def recording_read(*, recording: Recording, first: int, last: int) -> Iterator[b
                 break
             remaining -= len(block)
             yield block
-
-
-def recording_open(recording: Recording) -> IO[bytes]:
-    return recording_storage().open(recording.file_name, "rb")
 
 
 # --- Delete and purge ------------------------------------------------------------------------------
