@@ -17,6 +17,12 @@ class ProfileForm(forms.Form):
         choices=Profile.ThinkingTime.choices,
         help_text="How long a pause the interviewer waits for before replying.",
     )
+    record_interviews = forms.BooleanField(
+        required=False,
+        label="Record my interviews",
+        help_text="Ticked in the room by default: replay both voices beside the transcript. "
+        "Only you hear recordings, and they are deleted after a while.",
+    )
     resume_text = forms.CharField(
         label="Resume text",
         max_length=RESUME_TEXT_MAX_CHARS,

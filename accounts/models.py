@@ -71,6 +71,8 @@ class Profile(models.Model):
     resume_filename = models.CharField(max_length=255, blank=True)
     resume_text = models.TextField(blank=True)
     resume_updated_at = models.DateTimeField(null=True, blank=True)
+    # Default of the room's "Record this interview" choice (both sides, replay on the report).
+    record_interviews = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

@@ -62,8 +62,11 @@ def profile_update(
     target_role: str,
     thinking_time: str,
     resume_text: str,
+    record_interviews: bool | None = None,
 ) -> Profile:
     """Save the candidate's own details and their (possibly corrected) resume text."""
+    if record_interviews is not None:
+        profile.record_interviews = record_interviews
     profile.display_name = display_name.strip()
     profile.target_role = target_role.strip()
     profile.thinking_time = thinking_time

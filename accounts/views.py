@@ -72,6 +72,7 @@ def _details_form(current: Profile, *, data: QueryDict | None = None) -> Profile
         "display_name": current.display_name,
         "target_role": current.target_role,
         "thinking_time": current.thinking_time,
+        "record_interviews": current.record_interviews,
         "resume_text": current.resume_text,
     }
     return ProfileForm(data, initial=initial)

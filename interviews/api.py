@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from interviews import services
+from interviews import recordings, services
 from interviews.models import Case, Interview, TranscriptTurn
 from vocahire.lib.api import ApiError
 
@@ -71,6 +71,7 @@ class InterviewOutput(serializers.ModelSerializer):
             "credits_charged",
             "credits_refunded",
             "feedback_status",
+            "record",
             "created_at",
             "urls",
         ]
@@ -84,6 +85,7 @@ class InterviewOutput(serializers.ModelSerializer):
         return {
             "page": f"/interviews/{interview.pk}/",
             "room": f"/interviews/{interview.pk}/room/",
+            "recording": f"/api/v1/interviews/{interview.pk}/recording",
         }
 
 
@@ -105,6 +107,8 @@ class InterviewListCreateApi(APIView):
         )
         use_resume = serializers.BooleanField(required=False, default=False)
         case_id = serializers.IntegerField(required=False, min_value=1)
+        # Omitted: the owner's profile preference.
+        record = serializers.BooleanField(required=False, allow_null=True, default=None)
 
         def validate(self, data: dict) -> dict:
             if data["kind"] == Interview.Kind.CASE and "case_id" not in data:
@@ -136,10 +140,25 @@ class InterviewListCreateApi(APIView):
 
 
 class InterviewDetailApi(APIView):
+    @extend_schema_serializer(component_name="InterviewUpdateInput")
+    class UpdateInput(serializers.Serializer):
+        record = serializers.BooleanField()
+
     @extend_schema(operation_id="interviews_detail", responses=InterviewOutput)
     @service_errors
     def get(self, request: Request, interview_id: object) -> Response:
         return _interview_response(_interview_for(request, interview_id))
+
+    @extend_schema(operation_id="interviews_update", request=UpdateInput, responses=InterviewOutput)
+    @service_errors
+    def patch(self, request: Request, interview_id: object) -> Response:
+        interview = _interview_for(request, interview_id)
+        data = self.UpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = data.validated_data["record"]
+        return _interview_response(
+            recordings.interview_record_set(interview=interview, record=record)
+        )
 
 
 class InterviewStartApi(APIView):

@@ -48,3 +48,24 @@ urlpatterns += [
     path("cases", case_api.CaseListApi.as_view(), name="api-cases"),
     path("cases/<int:case_id>", case_api.CaseDetailApi.as_view(), name="api-case-detail"),
 ]
+
+# Recordings (interviews/recording_api.py, DESIGN section 12).
+from interviews import recording_api  # noqa: E402  (appended block, kept separate from others')
+
+urlpatterns += [
+    path(
+        "interviews/<uuid:interview_id>/recording",
+        recording_api.RecordingApi.as_view(),
+        name="api-interview-recording",
+    ),
+    path(
+        "interviews/<uuid:interview_id>/recording/chunks",
+        recording_api.RecordingChunkApi.as_view(),
+        name="api-interview-recording-chunks",
+    ),
+    path(
+        "interviews/<uuid:interview_id>/recording/complete",
+        recording_api.RecordingCompleteApi.as_view(),
+        name="api-interview-recording-complete",
+    ),
+]

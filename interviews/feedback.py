@@ -701,7 +701,9 @@ class ReportShareError(Exception):
         self.message = message
 
 
-def report_share_create(*, interview: Interview, actor: object) -> ReportShare:
+def report_share_create(
+    *, interview: Interview, actor: object, include_recording: bool = False
+) -> ReportShare:
     """A new unguessable link to the report, valid for SHARE_DAYS; only the owner may share."""
     if interview.owner_id != getattr(actor, "pk", None):
         raise ReportShareError("Only the person who took the interview can share its report.")
@@ -716,6 +718,7 @@ def report_share_create(*, interview: Interview, actor: object) -> ReportShare:
     return ReportShare.objects.create(
         interview=interview,
         token=secrets.token_urlsafe(32),
+        include_recording=include_recording,
         created_at=now,
         expires_at=now + timedelta(days=SHARE_DAYS),
     )

@@ -153,6 +153,8 @@ class Interview(models.Model):
     feedback_status = models.CharField(
         max_length=12, choices=FeedbackStatus.choices, default=FeedbackStatus.NONE
     )
+    # Opt-in: the browser records both sides and uploads them (interviews/recordings.py).
+    record = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -280,6 +282,8 @@ class ReportShare(models.Model):
 
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="shares")
     token = models.CharField(max_length=64, unique=True)
+    # The owner ticked "include the recording": the link also plays the interview's audio.
+    include_recording = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -290,3 +294,56 @@ class ReportShare(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class RecordingQuerySet(models.QuerySet["Recording"]):
+    def ready(self) -> RecordingQuerySet:
+        return self.filter(status=Recording.Status.READY)
+
+
+class Recording(models.Model):
+    """The audio of one interview (both sides mixed), uploaded in numbered chunks, then assembled.
+
+    One file per interview: a case interview keeps recording across its questions, so the
+    transcript's start_ms (from the interview start) maps onto one timeline via `offset_ms`.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADING = "uploading", "Uploading"
+        READY = "ready", "Ready"
+
+    interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="recording")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADING)
+    content_type = models.CharField(max_length=100)
+    # Name in the "recordings" storage (STORAGES) once assembled.
+    file_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    # Where the recording starts on the transcript's clock (ms since the interview started).
+    offset_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RecordingQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Recording of {self.interview_id} ({self.status})"
+
+
+class RecordingChunk(models.Model):
+    """One uploaded piece of a recording, stored in the recordings storage until assembled."""
+
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="chunks")
+    seq = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file_name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recording", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["recording", "seq"], name="recording_chunk_seq_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.seq} of {self.recording_id}"

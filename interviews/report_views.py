@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from interviews import charts, feedback, services
+from interviews import charts, feedback, recordings, services
 from interviews.models import Interview
+from interviews.recording_api import recording_response
 from interviews.views import interview_for_page
 
 
@@ -73,6 +74,7 @@ def practise_again(request: HttpRequest, interview_id: object) -> HttpResponse:
             job_description=interview.job_description,
             use_resume=interview.use_resume,
             case=interview.case,
+            record=interview.record,
         )
     except services.InterviewError as exc:
         messages.error(request, exc.message)
@@ -85,7 +87,11 @@ def practise_again(request: HttpRequest, interview_id: object) -> HttpResponse:
 def share_create(request: HttpRequest, interview_id: object) -> HttpResponse:
     interview = interview_for_page(request, interview_id)
     try:
-        feedback.report_share_create(interview=interview, actor=request.user)
+        feedback.report_share_create(
+            interview=interview,
+            actor=request.user,
+            include_recording=request.POST.get("include_recording") == "on",
+        )
     except feedback.ReportShareError as exc:
         messages.error(request, exc.message)
     else:
@@ -120,9 +126,49 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
     except ObjectDoesNotExist:
         report_feedback = None
     context = {"interview": interview, "feedback": report_feedback, "shared": True, "share": share}
+    recording = _shared_recording(share)
+    if recording is not None:
+        context |= {
+            "recording": recording,
+            "recording_url": reverse("report-shared-recording", kwargs={"token": token}),
+            "turns": interview.turns.order_by("start_ms", "id"),
+        }
     response = render(request, "interviews/shared_report.html", context)
     # The token is the credential: keep it out of Referer headers and search engines.
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _shared_recording(share: object) -> object:
+    # Only when the owner ticked "include the recording" on this link.
+    if share is None or not share.include_recording:
+        return None
+    return recordings.recording_ready(interview=share.interview)
+
+
+def shared_recording(request: HttpRequest, token: str) -> HttpResponse:
+    """The recording behind a share link that includes it (range requests); 404 otherwise."""
+    recording = _shared_recording(feedback.report_share_lookup(token=token))
+    if recording is None:
+        raise Http404("This link does not include a recording.")
+    response = recording_response(request, recording)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@login_required
+@require_POST
+def recording_delete(request: HttpRequest, interview_id: object) -> HttpResponse:
+    """The owner's Delete button on the report; anyone else gets 404, as from the API."""
+    try:
+        interview = recordings.interview_for_recording(
+            interview_id=interview_id, actor=request.user
+        )
+    except recordings.RecordingError as exc:
+        raise Http404(exc.message) from exc
+    if recordings.recording_delete(interview=interview):
+        messages.success(request, "The recording is deleted.")
+    return redirect(reverse("interview-detail", kwargs={"interview_id": interview.pk}))

@@ -124,19 +124,31 @@ def interview_create(
     job_description: str = "",
     use_resume: bool = False,
     case: Case | None = None,
+    record: bool | None = None,
 ) -> Interview:
     """Create a draft job or case interview for the owner; nothing is charged yet."""
+    # None: the owner's profile preference (interviews/recordings.py).
+    record = bool(record) if record is not None else _record_preference(owner)
     if kind == Interview.Kind.JOB:
         return _job_interview_create(
-            owner=owner, job_title=job_title, job_description=job_description, use_resume=use_resume
+            owner=owner,
+            job_title=job_title,
+            job_description=job_description,
+            use_resume=use_resume,
+            record=record,
         )
     if kind == Interview.Kind.CASE:
-        return _case_interview_create(owner=owner, case=case)
+        return _case_interview_create(owner=owner, case=case, record=record)
     raise InterviewError('Choose the kind of interview: "job" or "case".', "invalid_kind", 400)
 
 
+def _record_preference(owner: User) -> bool:
+    profile = getattr(owner, "profile", None)
+    return bool(profile and profile.record_interviews)
+
+
 def _job_interview_create(
-    *, owner: User, job_title: str, job_description: str, use_resume: bool
+    *, owner: User, job_title: str, job_description: str, use_resume: bool, record: bool
 ) -> Interview:
     job_title, job_description = job_title.strip(), job_description.strip()
     if not job_title:
@@ -162,12 +174,13 @@ def _job_interview_create(
         job_description=job_description,
         use_resume=use_resume,
         resume_text=resume_text,
+        record=record,
         time_limit_minutes=settings.INTERVIEW_TIME_LIMIT_MINUTES,
         question_count=instructions.job_question_count(settings.INTERVIEW_TIME_LIMIT_MINUTES),
     )
 
 
-def _case_interview_create(*, owner: User, case: Case | None) -> Interview:
+def _case_interview_create(*, owner: User, case: Case | None, record: bool) -> Interview:
     if case is None or not (case.published or owner.is_staff):
         raise InterviewError("There is no published case with that id.", "case_not_found", 404)
     question_count = case.questions.count()
@@ -177,6 +190,7 @@ def _case_interview_create(*, owner: User, case: Case | None) -> Interview:
         owner=owner,
         kind=Interview.Kind.CASE,
         case=case,
+        record=record,
         question_count=question_count,
         time_limit_minutes=case.estimated_minutes,
     )

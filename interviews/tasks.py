@@ -36,3 +36,11 @@ def feedback_stalled_requeue_task() -> int:
     from interviews.feedback import feedbacks_stalled_requeue
 
     return len(feedbacks_stalled_requeue())
+
+
+@shared_task
+def recordings_purge_task() -> dict:
+    """Delete recordings past RECORDING_RETENTION_DAYS (Celery beat runs this every 6 hours)."""
+    from interviews.recordings import recordings_purge
+
+    return recordings_purge()

@@ -38,4 +38,10 @@ urlpatterns += [
         name="report-share-revoke",
     ),
     path("r/<str:token>/", report_views.shared_report, name="report-shared"),
+    path("r/<str:token>/recording", report_views.shared_recording, name="report-shared-recording"),
+    path(
+        "interviews/<uuid:interview_id>/recording/delete/",
+        report_views.recording_delete,
+        name="interview-recording-delete",
+    ),
 ]

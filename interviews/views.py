@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from interviews import services
+from interviews import recordings, services
 from interviews.models import Case, Feedback, Interview, TranscriptTurn
 
 DASHBOARD_ROWS = 50
@@ -94,6 +94,8 @@ def interview_detail(request: HttpRequest, interview_id: object) -> HttpResponse
         "interview": interview,
         "questions": _transcript_by_question(interview),
         "feedback": Feedback.objects.filter(interview=interview).first(),
+        "recording": recordings.recording_ready(interview=interview),
+        "recording_url": reverse("api-interview-recording", kwargs={"interview_id": interview.pk}),
     }
     return render(request, "interviews/detail.html", context)
 
@@ -150,6 +152,7 @@ def _room_data(interview: Interview) -> dict:
         "started_at": interview.started_at.isoformat() if interview.started_at else None,
         "deadline": interview.deadline.isoformat() if interview.deadline else None,
         "credit_cost": settings.INTERVIEW_CREDIT_COST if interview.kind == "job" else 0,
+        "record": interview.record,
         "urls": {
             "health": "/api/v1/realtime/health",
             "start": f"{api}/start",

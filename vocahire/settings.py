@@ -133,6 +133,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interviews.tasks.feedback_stalled_requeue_task",
         "schedule": timedelta(minutes=10),
     },
+    "purge-recordings": {
+        "task": "interviews.tasks.recordings_purge_task",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 # --- Email: console embedded, SMTP from EMAIL_URL ---------------------------------------------
@@ -164,6 +168,23 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Vocahire] "
 RESUME_MAX_BYTES = 2 * 1024 * 1024
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+
+# --- Interview recordings (opt-in audio; interviews/recordings.py) ------------------------------
+# Their own storage: files under MEDIA_ROOT/recordings (never served as files) by default, or any
+# django-storages backend, e.g. S3-compatible (README, "Recordings").
+RECORDINGS_STORAGE_BACKEND = env.str(
+    "RECORDINGS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+)
+RECORDINGS_STORAGE_OPTIONS = env.json(
+    "RECORDINGS_STORAGE_OPTIONS", default={"location": str(Path(str(MEDIA_ROOT)) / "recordings")}
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "recordings": {"BACKEND": RECORDINGS_STORAGE_BACKEND, "OPTIONS": RECORDINGS_STORAGE_OPTIONS},
+}
+RECORDING_MAX_MINUTES = env.int("RECORDING_MAX_MINUTES", default=60)
+RECORDING_RETENTION_DAYS = env.int("RECORDING_RETENTION_DAYS", default=30)
 
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

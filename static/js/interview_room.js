@@ -61,6 +61,7 @@
   // The supervisor asks for the greeting once it listens; past this the room asks itself.
   var WAIT_GREETING_MS = waits.greetingMs || 6000;
   var FLUSH_DELAY_MS = 1000;
+  var ENDED_WAIT_MS = 20000; // longest the page waits for "vocahire:ended" listeners
 
   var interviewId = data.interview_id || data.id;
   var isCase = data.kind === "case";
@@ -407,7 +408,13 @@
     stream.getAudioTracks().forEach(function (track) { pc.addTrack(track, stream); });
     pc.addEventListener("track", function (event) {
       var audio = role("remote-audio");
-      if (audio) audio.srcObject = event.streams[0] || new MediaStream([event.track]);
+      var remote = event.streams[0] || new MediaStream([event.track]);
+      if (audio) audio.srcObject = remote;
+      // For static/js/recorder.js (opt-in recording): both sides, and where they start on the
+      // transcript's clock.
+      document.dispatchEvent(new CustomEvent("vocahire:streams", {
+        detail: { local: stream, remote: remote, offsetMs: sinceInterviewStart(), question: room.question },
+      }));
     });
     return pc.createOffer()
       .then(function (offer) { return pc.setLocalDescription(offer); })
@@ -807,7 +814,14 @@
   function finish() {
     closePeer();
     setState("ended");
-    flush({ keepalive: true }).then(function () { window.location.assign(url.interview); });
+    // Listeners (the recorder's last upload) may hold the page for a few seconds at most.
+    var holds = [flush({ keepalive: true })];
+    document.dispatchEvent(new CustomEvent("vocahire:ended", {
+      detail: { waitUntil: function (promise) { holds.push(promise); } },
+    }));
+    var cap = new Promise(function (resolve) { setTimeout(resolve, ENDED_WAIT_MS); });
+    Promise.race([Promise.all(holds.map(function (h) { return h.catch(function () {}); })), cap])
+      .then(function () { window.location.assign(url.interview); });
   }
 
   // --- Wiring -------------------------------------------------------------------------------------

@@ -55,8 +55,8 @@ def test_measured_report_shows_the_analytics_and_no_scores(
     _login(client, candidate)
     _page(client, interview)  # warms the cached billing snapshot in the navigation
 
-    # session, user, interview, transcript turns, feedback, live share links
-    with django_assert_num_queries(6):
+    # session, user, interview, transcript turns, feedback, recording, live share links
+    with django_assert_num_queries(7):
         response = _page(client, interview)
 
     html = response.content.decode()

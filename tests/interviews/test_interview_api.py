@@ -40,6 +40,10 @@ def _interview_endpoints() -> list[tuple[str, str]]:
 
 
 ENDPOINTS = _interview_endpoints()
+# A recording is someone's voice: even whether it exists is theirs, so its endpoints answer 404
+# (not 403, not 401) to anyone but the owner and staff (DESIGN section 12).
+RECORDING_ENDPOINTS = [e for e in ENDPOINTS if "/recording" in e[1]]
+OWNED_ENDPOINTS = [e for e in ENDPOINTS if e not in RECORDING_ENDPOINTS]
 
 
 def _path(template: str, interview_id: object) -> str:
@@ -56,7 +60,7 @@ def test_the_interview_endpoints_are_all_found():
         assert f"/api/v1/interviews/<uuid:interview_id>{action}" in paths
 
 
-@pytest.mark.parametrize(("method", "template"), ENDPOINTS)
+@pytest.mark.parametrize(("method", "template"), OWNED_ENDPOINTS)
 def test_another_candidate_gets_403_on_every_interview_endpoint(
     candidate, other_candidate, method, template
 ):
@@ -79,12 +83,30 @@ def test_unknown_interview_is_404_on_every_interview_endpoint(candidate, method,
     assert response.json()["code"] == "interview_not_found"
 
 
-@pytest.mark.parametrize(("method", "template"), ENDPOINTS)
+@pytest.mark.parametrize(("method", "template"), OWNED_ENDPOINTS)
 def test_anonymous_gets_401_on_every_interview_endpoint(candidate, method, template):
     interview = job_interview(candidate)
     response = getattr(APIClient(), method)(_path(template, interview.pk), {}, format="json")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(("method", "template"), RECORDING_ENDPOINTS)
+def test_recording_endpoints_are_404_to_anyone_else(candidate, other_candidate, method, template):
+    interview = started_job_interview(candidate)
+    for client in (api_as(other_candidate), APIClient()):
+        response = getattr(client, method)(_path(template, interview.pk), {}, format="json")
+        assert response.status_code == 404, response.content
+        assert response.json()["code"] == "interview_not_found"
+
+
+def test_the_recording_endpoints_are_all_found():
+    assert {(m, p.rsplit("<uuid:interview_id>", 1)[1]) for m, p in RECORDING_ENDPOINTS} == {
+        ("get", "/recording"),
+        ("delete", "/recording"),
+        ("post", "/recording/chunks"),
+        ("post", "/recording/complete"),
+    }
 
 
 def test_list_shows_own_interviews_and_staff_see_all(

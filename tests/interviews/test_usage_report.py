@@ -64,3 +64,29 @@ def test_text_report_names_the_failures(candidate):
     assert "Usage over the last 1 day" in text
     assert "  case/completed: 1" in text
     assert f"Feedback failures: 1 {failed.pk}" in text
+
+
+def test_recordings_are_counted(candidate, settings, tmp_path):
+    from interviews import recordings
+    from tests.interviews.recording_factories import (
+        WEBM,
+        chunk,
+        recorded_interview,
+        recording_bytes,
+        recordings_dir_use,
+        upload,
+    )
+
+    recordings_dir_use(settings, tmp_path)
+    upload(recorded_interview(candidate), chunks=2)
+    unfinished = recorded_interview(candidate)
+    recordings.recording_chunk_store(interview=unfinished, seq=0, content_type=WEBM, data=chunk(0))
+
+    summary = json.loads(_report("--json"))
+
+    assert summary["recordings"] == {
+        "ready": 1,
+        "bytes": len(recording_bytes(2)),
+        "uploading": 1,
+    }
+    assert "Recordings: 1 (0.0 MB), 1 unfinished" in _report()

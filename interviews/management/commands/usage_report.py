@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from billing.models import LedgerEntry
 from interviews.models import Interview
+from interviews.recordings import recordings_usage
 
 
 def usage_summary(*, since: datetime) -> dict:
@@ -38,6 +39,7 @@ def usage_summary(*, since: datetime) -> dict:
             row["feedback_status"]: row["n"]
             for row in interviews.values("feedback_status").annotate(n=Count("id")).order_by()
         },
+        "recordings": recordings_usage(since=since),
         "feedback_failed_ids": [
             str(pk)
             for pk in interviews.filter(feedback_status=Interview.FeedbackStatus.FAILED)
@@ -73,3 +75,8 @@ class Command(BaseCommand):
         failures = summary["feedback"].get(Interview.FeedbackStatus.FAILED, 0)
         latest = " ".join(summary["feedback_failed_ids"])
         self.stdout.write(f"Feedback failures: {failures} {latest}".rstrip())
+        recorded = summary["recordings"]
+        self.stdout.write(
+            f"Recordings: {recorded['ready']} ({recorded['bytes'] / 1_000_000:.1f} MB), "
+            f"{recorded['uploading']} unfinished"
+        )
