@@ -26,6 +26,14 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from interviews.models import Feedback, Interview, ReportShare, TranscriptTurn
+from interviews.rubric import (  # noqa: F401 - the rubric's names, re-exported for callers
+    CASE_DIMENSIONS,
+    JOB_DIMENSIONS,
+    dimensions_for,
+    rubric_dimension,
+    rubric_of,
+    rubric_snapshot,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -249,91 +257,6 @@ def interview_turns(*, interview: Interview) -> list[Turn]:
 
 # --- AI assessment (one Responses API call, strict schema, validated again here) -----------------
 
-CASE_DIMENSIONS: dict[str, tuple[str, dict[int, str]]] = {
-    "structuring": (
-        "Structuring",
-        {
-            1: "No visible structure; jumps between ideas.",
-            3: "A generic framework, partly tailored to the case.",
-            5: "A MECE, case-specific structure that drives the whole discussion.",
-        },
-    ),
-    "numeracy": (
-        "Numeracy",
-        {
-            1: "Calculations missing or wrong, no sanity checks.",
-            3: "Correct maths with some prompting or slips corrected.",
-            5: "Fast, correct maths with stated assumptions and sanity checks.",
-        },
-    ),
-    "judgement": (
-        "Judgement and insight",
-        {
-            1: "Restates data without saying what it means.",
-            3: "Draws the obvious implication of the data.",
-            5: "Draws the 'so what', prioritises, and spots the non-obvious driver.",
-        },
-    ),
-    "creativity": (
-        "Creativity",
-        {
-            1: "One or two generic ideas.",
-            3: "Several relevant ideas, loosely organised.",
-            5: "Many relevant, structured ideas including unexpected ones.",
-        },
-    ),
-    "synthesis": (
-        "Synthesis",
-        {
-            1: "No recommendation, or a summary of steps.",
-            3: "A recommendation with some support.",
-            5: "A clear answer first, the key reasons, risks and next steps.",
-        },
-    ),
-    "communication": (
-        "Communication",
-        {
-            1: "Hard to follow; long silences or rambling.",
-            3: "Clear enough, with some filler and backtracking.",
-            5: "Concise, signposted, confident; checks in with the interviewer.",
-        },
-    ),
-}
-JOB_DIMENSIONS: dict[str, tuple[str, dict[int, str]]] = {
-    "relevance": (
-        "Relevance to the role",
-        {
-            1: "Answers do not connect to the role.",
-            3: "Some answers tie experience to the role's needs.",
-            5: "Every answer shows why the experience matters for this role.",
-        },
-    ),
-    "structure": (
-        "Structure (STAR)",
-        {
-            1: "Stories without situation, action or result.",
-            3: "Situation and action clear; results vague.",
-            5: "Situation, task, action and a measurable result every time.",
-        },
-    ),
-    "specificity": (
-        "Specificity and evidence",
-        {
-            1: "General claims with no examples.",
-            3: "Examples given but few figures or details.",
-            5: "Concrete examples with figures, scope and the candidate's own part.",
-        },
-    ),
-    "communication": (
-        "Communication",
-        {
-            1: "Hard to follow; long silences or rambling.",
-            3: "Clear enough, with some filler and backtracking.",
-            5: "Concise, confident and well paced.",
-        },
-    ),
-}
-
 _STR = {"type": "string"}
 _SCORE = {"type": "integer", "enum": [1, 2, 3, 4, 5]}
 _STR_LIST = {"type": "array", "items": _STR}
@@ -347,11 +270,6 @@ def _object(properties: dict) -> dict:
         "required": list(properties),
         "additionalProperties": False,
     }
-
-
-def dimensions_for(kind: str) -> dict[str, tuple[str, dict[int, str]]]:
-    """The scored dimensions (label and anchored descriptions) for an interview kind."""
-    return CASE_DIMENSIONS if kind == Interview.Kind.CASE else JOB_DIMENSIONS
 
 
 def assessment_schema(kind: str) -> dict:
@@ -435,6 +353,7 @@ def assessment_summarise(*, kind: str, assessment: dict) -> dict:
     return assessment | {
         "overall_score": round(sum(scores.values()) / len(scores), 2),
         "weakest_dimension": weakest,
+        "rubric": rubric_snapshot(kind),  # graded with this copy; reports render from it
     }
 
 
@@ -550,8 +469,9 @@ def _can_retry_later() -> bool:
     return not (task and task.request.is_eager)
 
 
-def _ai_enabled() -> bool:
-    return settings.REALTIME_PROVIDER == "openai"
+def ai_enabled() -> bool:
+    """Whether reports get an AI assessment (FEEDBACK_PROVIDER), besides the measured analytics."""
+    return settings.FEEDBACK_PROVIDER == "openai"
 
 
 # Longer than one generation can take (two model calls, each with the gateway's one retry) and
@@ -597,7 +517,7 @@ def _feedback_write(*, interview: Interview) -> Feedback:
     status = Interview.FeedbackStatus
     if not analytics_is_enough(analytics):
         return _feedback_store(interview=interview, status=status.NOT_ENOUGH, analytics=analytics)
-    if not _ai_enabled():
+    if not ai_enabled():
         return _feedback_store(interview=interview, status=status.READY, analytics=analytics)
     try:
         assessment, model = assessment_create(interview=interview, analytics=analytics)
@@ -620,24 +540,20 @@ def _feedback_write(*, interview: Interview) -> Feedback:
 # --- The report as data (API, report page, shared page) -------------------------------------------
 
 
-def _dimensions_report(*, kind: str, assessment: dict) -> list[dict]:
+def _dimensions_report(*, rubric: dict, assessment: dict) -> list[dict]:
     return [
-        {
-            "key": key,
-            "label": label,
-            "score": assessment["dimensions"][key]["score"],
-            "evidence": assessment["dimensions"][key]["evidence"],
-            "anchors": {str(n): text for n, text in anchors.items()},
-        }
-        for key, (label, anchors) in dimensions_for(kind).items()
+        dimension | assessment["dimensions"][dimension["key"]] for dimension in rubric["dimensions"]
     ]
 
 
 def _assessment_report(*, kind: str, assessment: dict) -> dict | None:
     if not assessment:
         return None
-    dimensions = _dimensions_report(kind=kind, assessment=assessment)
-    weakest = next(d for d in dimensions if d["key"] == assessment["weakest_dimension"])
+    rubric = rubric_of(kind=kind, assessment=assessment)
+    dimensions = _dimensions_report(rubric=rubric, assessment=assessment)
+    weakest = next(
+        (d for d in dimensions if d["key"] == assessment["weakest_dimension"]), dimensions[0]
+    )
     return {
         "summary": assessment["summary"],
         "overall_score": assessment["overall_score"],
@@ -679,6 +595,7 @@ def report_build(*, interview: Interview, feedback: Feedback | None) -> dict:
         "model": feedback.model if feedback else "",
         "generated_at": feedback.updated_at.isoformat() if feedback else None,
         "assessment": _assessment_report(kind=interview.kind, assessment=assessment),
+        "rubric": rubric_of(kind=interview.kind, assessment=assessment),
         "analytics": {"label": "measured", "overall": analytics.get("overall", {})},
         "questions": [
             _question_report(interview=interview, measured=q, graded=graded.get(q["number"]))
@@ -756,11 +673,13 @@ def _progress_row(interview: Interview) -> dict:
     feedback = getattr(interview, "feedback", None)
     overall = (feedback.analytics.get("overall") if feedback else None) or {}
     assessment = feedback.assessment if feedback else {}
-    weakest = assessment.get("weakest_dimension")
+    rubric = rubric_of(kind=interview.kind, assessment=assessment)
+    weakest = rubric_dimension(rubric, assessment.get("weakest_dimension"))
     return {
         "interview": interview,
         "overall_score": assessment.get("overall_score"),
-        "weakest_label": dimensions_for(interview.kind)[weakest][0] if weakest else "",
+        "weakest_label": weakest["label"] if weakest else "",
+        "rubric": rubric,
         "dimensions": {k: v["score"] for k, v in assessment.get("dimensions", {}).items()},
         "words_per_minute": overall.get("words_per_minute"),
         "fillers_per_minute": overall.get("fillers_per_minute"),
@@ -774,18 +693,22 @@ def _weakest_recent(rows: Sequence[dict], kind: str) -> dict | None:
     recent = [r for r in rows if r["interview"].kind == kind and r["dimensions"]][-WEAKEST_WINDOW:]
     if not recent:
         return None
-    dimensions = dimensions_for(kind)
-    means = {
-        key: sum(r["dimensions"][key] for r in recent) / len(recent)
-        for key in dimensions  # rubric order breaks ties, as in a single report
-    }
-    key = min(means, key=lambda k: means[k])
+    # Only dimensions every one of them was scored on compare fairly across rubric versions;
+    # the newest report's stored rubric gives their order (ties), labels and anchors.
+    rubric = recent[-1]["rubric"]
+    keys = [
+        d["key"] for d in rubric["dimensions"] if all(d["key"] in r["dimensions"] for r in recent)
+    ]
+    if not keys:
+        return None
+    means = {key: sum(r["dimensions"][key] for r in recent) / len(recent) for key in keys}
+    dimension = rubric_dimension(rubric, min(keys, key=lambda k: means[k]))
     return {
         "kind": kind,
-        "label": dimensions[key][0],
-        "mean": round(means[key], 1),
+        "label": dimension["label"],
+        "mean": round(means[dimension["key"]], 1),
         "interviews": len(recent),
-        "anchor_5": dimensions[key][1][5],
+        "anchor_5": dimension["anchors"].get("5", ""),
     }
 
 

@@ -28,6 +28,10 @@ class InterviewFeedbackApi(APIView):
         model = serializers.CharField()
         generated_at = serializers.DateTimeField(allow_null=True)
         assessment = serializers.JSONField(allow_null=True)
+        rubric = serializers.JSONField(
+            allow_null=True,
+            help_text="The rubric graded with: {version, dimensions}; null unscored",
+        )
         analytics = serializers.JSONField(help_text='Measured figures, label "measured".')
         questions = serializers.JSONField()
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 from django.utils import timezone
 
 from interviews import charts
-from interviews.feedback import STALLED_AFTER, report_build, report_shares_active
+from interviews.feedback import STALLED_AFTER, ai_enabled, report_build, report_shares_active
 from interviews.models import Feedback, Interview
 
 register = template.Library()
@@ -50,7 +49,7 @@ def report_for(interview: Interview, feedback: Feedback | None) -> dict:
         "dimensions": _dimension_chart(report),
         "talk_time": _talk_time_chart(report) if report["questions"] else None,
     }
-    report["ai_enabled"] = settings.REALTIME_PROVIDER == "openai"
+    report["ai_enabled"] = ai_enabled()
     # Past this, a pending report is stuck (no worker?): stop refreshing and say so.
     ended = interview.ended_at
     report["stalled"] = bool(ended and timezone.now() - ended > STALLED_AFTER)
