@@ -25,7 +25,10 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from interviews.key_terms import key_phrases, phrases_coverage
 from interviews.models import Feedback, Interview, ReportShare, TranscriptTurn
+from interviews.report_figures import talk_figures
+from interviews.report_signals import signals_measure
 from interviews.rubric import (  # noqa: F401 - the rubric's names, re-exported for callers
     CASE_DIMENSIONS,
     JOB_DIMENSIONS,
@@ -49,15 +52,6 @@ _FILLER_RE = re.compile(
     r"\b(" + "|".join(re.escape(f) for f in FILLER_PHRASES + FILLER_WORDS) + r")\b"
 )
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
-STOPWORDS = frozenset(
-    """about above after again against also among an and any are around because been before being
-    below between both but can could does doing down during each either else even ever every few
-    first from further have having here into itself just least less many more most much must need
-    never next none only other ought over own same shall should since some such than that their
-    them then there these they this those through under until upon very want well were what when
-    where which while whom whose will with within without would your yours candidate candidates
-    answer answers strong good should mention mentions""".split()
-)
 
 
 class FeedbackError(Exception):
@@ -113,35 +107,6 @@ def fillers_count(text: str) -> int:
     return 0 if is_untranscribed(text) else len(_FILLER_RE.findall(text.lower()))
 
 
-def _stem(token: str) -> str:
-    # Just enough normalisation that "margins" covers "margin" and "costs" covers "cost".
-    if len(token) > 4 and token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
-    return token
-
-
-def key_terms(evaluator_context: str) -> list[str]:
-    """The evaluator context's key terms: numbers and non-stopwords of 4+ letters, in order."""
-    terms: list[str] = []
-    for token in _TOKEN_RE.findall(evaluator_context.lower()):
-        is_key = any(ch.isdigit() for ch in token) or (len(token) >= 4 and token not in STOPWORDS)
-        if is_key and _stem(token) not in terms:
-            terms.append(_stem(token))
-    return terms
-
-
-def terms_coverage(*, terms: Sequence[str], answer: str) -> dict:
-    """Which key terms the answer used (measured word overlap, not a judgement of quality)."""
-    said = {_stem(token) for token in _TOKEN_RE.findall(answer.lower())}
-    covered = [term for term in terms if term in said]
-    return {
-        "terms": len(terms),
-        "covered": covered,
-        "missing": [term for term in terms if term not in said],
-        "share": round(len(covered) / len(terms), 3) if terms else None,
-    }
-
-
 def _per_minute(count: int, ms: int) -> float | None:
     return round(count / (ms / 60000), 1) if ms > 0 else None
 
@@ -168,8 +133,6 @@ def delivery_metrics(turns: Sequence[Turn]) -> dict:
     transcribed_ms = speaking_ms - untranscribed_ms
     spoken_words = sum(words_count(t.text) for t in spoken)
     fillers = sum(fillers_count(t.text) for t in spoken)
-    interviewer_ms = sum(t.duration_ms for t in turns if not t.is_candidate)
-    talk_ms = speaking_ms + interviewer_ms
     return {
         "speaking_ms": speaking_ms,
         "untranscribed_ms": untranscribed_ms,
@@ -178,7 +141,7 @@ def delivery_metrics(turns: Sequence[Turn]) -> dict:
         "fillers": fillers,
         "fillers_per_minute": _per_minute(fillers, transcribed_ms),
         "longest_pause_ms": longest_pause_ms(turns),
-        "talk_share": round(speaking_ms / talk_ms, 3) if talk_ms else None,
+        **talk_figures(turns, speaking_ms=speaking_ms),
     }
 
 
@@ -202,10 +165,19 @@ def job_segments(turns: Sequence[Turn]) -> list[list[Turn]]:
     return segments
 
 
-def _question_entry(number: int, prompt: str, turns: Sequence[Turn], context: str) -> dict:
+def _coverage(question: dict, answer: str) -> dict | None:
+    curated = question.get("key_terms") or None
+    phrases = key_phrases(question.get("evaluator_context", ""), curated=curated)
+    return (
+        phrases_coverage(phrases=phrases, answer=answer, curated=bool(curated)) if phrases else None
+    )
+
+
+def _question_entry(number: int, prompt: str, turns: Sequence[Turn], question: dict) -> dict:
     answer = answer_text(turns)
     entry = {"number": number, "prompt": prompt, "answer": answer, **delivery_metrics(turns)}
-    entry["coverage"] = terms_coverage(terms=key_terms(context), answer=answer) if context else None
+    entry["coverage"] = _coverage(question, answer)
+    entry["signals"] = signals_measure(answer=answer)
     return entry
 
 
@@ -217,12 +189,12 @@ def questions_analytics(*, kind: str, case_snapshot: dict, turns: Sequence[Turn]
                 q["number"],
                 q["prompt"],
                 [t for t in turns if t.question_number == q["number"]],
-                q.get("evaluator_context", ""),
+                q,
             )
             for q in case_snapshot.get("questions", [])
         ]
     return [
-        _question_entry(n, " ".join(t.text for t in seg if not t.is_candidate), seg, "")
+        _question_entry(n, " ".join(t.text for t in seg if not t.is_candidate), seg, {})
         for n, seg in enumerate(job_segments(turns), start=1)
     ]
 
@@ -238,6 +210,7 @@ def analytics_compute(*, kind: str, case_snapshot: dict, turns: Sequence[Turn]) 
     if kind == Interview.Kind.CASE and questions:
         # Each case question is its own session: the switch between two is not a pause.
         overall["longest_pause_ms"] = max(q["longest_pause_ms"] for q in questions)
+        overall["span_ms"] = sum(q["span_ms"] for q in questions)
     return {"label": "measured", "overall": overall, "questions": questions}
 
 
@@ -564,21 +537,50 @@ def _assessment_report(*, kind: str, assessment: dict) -> dict | None:
     }
 
 
+def _example_answer(*, question: dict, graded: dict | None) -> dict | None:
+    # The case's own example (or what its evaluator says a strong answer contains), else the AI's.
+    if question.get("example_answer"):
+        return {"text": question["example_answer"], "source": "case", "label": "example"}
+    if question.get("evaluator_context"):
+        return {"text": question["evaluator_context"], "source": "case", "label": "example"}
+    if (graded or {}).get("strong_answer"):
+        return {"text": graded["strong_answer"], "source": "ai", "label": "example"}
+    return None
+
+
 def _question_report(*, interview: Interview, measured: dict, graded: dict | None) -> dict:
     contexts = {q["number"]: q for q in interview.case_snapshot.get("questions", [])}
-    if interview.kind == Interview.Kind.CASE:
-        strong = contexts.get(measured["number"], {}).get("evaluator_context", "")
-    else:
-        strong = (graded or {}).get("strong_answer", "")
-    figures = {k: v for k, v in measured.items() if k not in ("number", "prompt", "answer")}
+    question = contexts.get(measured["number"], {}) if interview.kind == Interview.Kind.CASE else {}
+    example = _example_answer(question=question, graded=graded)
+    # Reports written before signals were measured get them from their stored answer.
+    signals = measured.get("signals") or signals_measure(answer=measured["answer"])
+    hidden = ("number", "prompt", "answer", "signals")
     return {
         "number": measured["number"],
         "prompt": measured["prompt"],
         "answer": measured["answer"],
-        "strong_answer": strong,
+        "strong_answer": example["text"] if example else "",
+        "example_answer": example,
         "assessment": graded,
-        "measured": figures,
+        "measured": {k: v for k, v in measured.items() if k not in hidden},
+        "signals": signals,
     }
+
+
+def _setup(interview: Interview) -> dict:
+    """What the interview was set up with, shown beside the feedback."""
+    if interview.kind == Interview.Kind.CASE:
+        return {
+            "case_title": interview.title,
+            "case_prompt": interview.case_snapshot.get("prompt", ""),
+        }
+    return {"job_title": interview.job_title, "job_description": interview.job_description}
+
+
+def _duration_seconds(interview: Interview, overall: dict) -> int | None:
+    if interview.duration_seconds is not None:
+        return interview.duration_seconds
+    return round(overall["span_ms"] / 1000) if overall.get("span_ms") else None
 
 
 def report_build(*, interview: Interview, feedback: Feedback | None) -> dict:
@@ -594,6 +596,8 @@ def report_build(*, interview: Interview, feedback: Feedback | None) -> dict:
         "source": feedback.source if feedback else "",
         "model": feedback.model if feedback else "",
         "generated_at": feedback.updated_at.isoformat() if feedback else None,
+        "duration_seconds": _duration_seconds(interview, analytics.get("overall", {})),
+        "setup": _setup(interview),
         "assessment": _assessment_report(kind=interview.kind, assessment=assessment),
         "rubric": rubric_of(kind=interview.kind, assessment=assessment),
         "analytics": {"label": "measured", "overall": analytics.get("overall", {})},

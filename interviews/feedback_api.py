@@ -27,6 +27,10 @@ class InterviewFeedbackApi(APIView):
         source = serializers.CharField(help_text='"ai+analytics" or "analytics"')
         model = serializers.CharField()
         generated_at = serializers.DateTimeField(allow_null=True)
+        duration_seconds = serializers.IntegerField(
+            allow_null=True, help_text="Measured length of the interview."
+        )
+        setup = serializers.JSONField(help_text="Job title and description, or the case prompt.")
         assessment = serializers.JSONField(allow_null=True)
         rubric = serializers.JSONField(
             allow_null=True,

@@ -185,6 +185,13 @@ class Interview(models.Model):
         return self.started_at + timedelta(minutes=self.time_limit_minutes)
 
     @property
+    def duration_seconds(self) -> int | None:
+        """Measured length: from the server's start to its end (None before both are known)."""
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return max(0, round((self.ended_at - self.started_at).total_seconds()))
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.ABANDONED, self.Status.FAILED)
 

@@ -34,7 +34,7 @@ def test_ready_report_has_the_measured_analytics_and_strong_answers(
     assert first["prompt"] == CASE_SNAPSHOT["questions"][0]["prompt"]
     assert first["answer"].startswith("Um, I would split profit")
     assert first["strong_answer"] == CASE_SNAPSHOT["questions"][0]["evaluator_context"]
-    assert first["measured"]["coverage"]["missing"] == ["segment"]
+    assert first["measured"]["coverage"]["missing"] == ["segment costs"]
 
 
 def test_pending_is_202_with_retry_after(candidate):
