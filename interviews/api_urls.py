@@ -43,3 +43,14 @@ urlpatterns += [
     path("cases", case_api.CaseListApi.as_view(), name="api-cases"),
     path("cases/<int:case_id>", case_api.CaseDetailApi.as_view(), name="api-case-detail"),
 ]
+
+# The transcript and report as a download (interviews/export_api.py).
+from interviews import export_api  # noqa: E402  (appended block, kept separate from others')
+
+urlpatterns += [
+    path(
+        "interviews/<uuid:interview_id>/export",
+        export_api.InterviewExportApi.as_view(),
+        name="api-interview-export",
+    ),
+]
