@@ -611,7 +611,6 @@ def report_build(*, interview: Interview, feedback: Feedback | None) -> dict:
 # --- Shareable read-only links ------------------------------------------------------------------
 
 SHARE_DAYS = 14
-SHARE_ACTIVE_MAX = 5
 
 
 class ReportShareError(Exception):
@@ -622,8 +621,9 @@ class ReportShareError(Exception):
         self.message = message
 
 
+@transaction.atomic
 def report_share_create(*, interview: Interview, actor: object) -> ReportShare:
-    """A new unguessable link to the report, valid for SHARE_DAYS; only the owner may share."""
+    """The report's one live link (a new unguessable one, valid SHARE_DAYS, if none is live)."""
     if interview.owner_id != getattr(actor, "pk", None):
         raise ReportShareError("Only the person who took the interview can share its report.")
     if interview.feedback_status not in (
@@ -631,8 +631,11 @@ def report_share_create(*, interview: Interview, actor: object) -> ReportShare:
         Interview.FeedbackStatus.FAILED,
     ):
         raise ReportShareError("There is no report to share yet.")
-    if report_shares_active(interview=interview).count() >= SHARE_ACTIVE_MAX:
-        raise ReportShareError(f"You already have {SHARE_ACTIVE_MAX} live links: revoke one first.")
+    # Lock the interview so two quick clicks cannot make two live links.
+    Interview.objects.select_for_update().filter(pk=interview.pk).first()
+    live = report_shares_active(interview=interview).first()
+    if live is not None:
+        return live
     now = timezone.now()
     return ReportShare.objects.create(
         interview=interview,
@@ -659,10 +662,11 @@ def report_shares_active(*, interview: Interview) -> QuerySet[ReportShare]:
 
 
 def report_share_lookup(*, token: str) -> ReportShare | None:
-    """The valid share for a token, with its interview and feedback; None if revoked or expired."""
+    """The share for a token, with its interview and feedback, even if revoked or expired."""
+    # The caller checks `is_valid`: a dead link says so instead of looking like a typo.
     return (
         ReportShare.objects.select_related("interview", "interview__feedback")
-        .filter(token=token, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(token=token)
         .first()
     )
 
