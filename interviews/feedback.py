@@ -29,6 +29,7 @@ from interviews.key_terms import key_phrases, phrases_coverage
 from interviews.models import Feedback, Interview, ReportShare, TranscriptTurn
 from interviews.report_figures import talk_figures
 from interviews.report_signals import signals_measure
+from interviews.retry import retry_delta
 from interviews.rubric import (  # noqa: F401 - the rubric's names, re-exported for callers
     CASE_DIMENSIONS,
     JOB_DIMENSIONS,
@@ -583,7 +584,9 @@ def _duration_seconds(interview: Interview, overall: dict) -> int | None:
     return round(overall["span_ms"] / 1000) if overall.get("span_ms") else None
 
 
-def report_build(*, interview: Interview, feedback: Feedback | None) -> dict:
+def report_build(
+    *, interview: Interview, feedback: Feedback | None, previous: Feedback | None = None
+) -> dict:
     """The report as plain data: assessment (if any), measured analytics, and each question."""
     assessment = feedback.assessment if feedback else {}
     analytics = feedback.analytics if feedback else {}
@@ -598,6 +601,7 @@ def report_build(*, interview: Interview, feedback: Feedback | None) -> dict:
         "generated_at": feedback.updated_at.isoformat() if feedback else None,
         "duration_seconds": _duration_seconds(interview, analytics.get("overall", {})),
         "setup": _setup(interview),
+        "previous": retry_delta(interview=interview, feedback=feedback, previous=previous),
         "assessment": _assessment_report(kind=interview.kind, assessment=assessment),
         "rubric": rubric_of(kind=interview.kind, assessment=assessment),
         "analytics": {"label": "measured", "overall": analytics.get("overall", {})},

@@ -150,6 +150,11 @@ class Interview(models.Model):
     feedback_status = models.CharField(
         max_length=12, choices=FeedbackStatus.choices, default=FeedbackStatus.NONE
     )
+    # Practise again: the attempt this one repeats, and which of its questions (None: all of it).
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
+    )
+    retry_question = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -74,16 +74,14 @@ def _score_series(rows: list[dict]) -> list[tuple[str, list[float | None]]]:
 @login_required
 @require_POST
 def practise_again(request: HttpRequest, interview_id: object) -> HttpResponse:
-    """A new draft of the same case or job, straight into its room."""
+    """A new draft of the same case or job (or one question of it), straight into its room."""
     interview = interview_for_page(request, interview_id)
+    question = request.POST.get("question", "")
     try:
-        again = services.interview_create(
-            owner=request.user,
-            kind=interview.kind,
-            job_title=interview.job_title,
-            job_description=interview.job_description,
-            use_resume=interview.use_resume,
-            case=interview.case,
+        again = services.interview_retry_create(
+            interview=interview,
+            actor=request.user,
+            question_number=int(question) if question.isdigit() else None,
         )
     except services.InterviewError as exc:
         messages.error(request, exc.message)

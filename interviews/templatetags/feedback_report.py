@@ -9,6 +9,7 @@ from interviews import charts
 from interviews.feedback import STALLED_AFTER, ai_enabled, report_build, report_shares_active
 from interviews.models import Feedback, Interview
 from interviews.report_signals import signals_for_display
+from interviews.retry import previous_feedback
 
 register = template.Library()
 
@@ -64,9 +65,11 @@ def _dimension_chart(report: dict) -> str | None:
 
 
 @register.simple_tag
-def report_for(interview: Interview, feedback: Feedback | None) -> dict:
+def report_for(interview: Interview, feedback: Feedback | None, shared: bool = False) -> dict:
     """The report data plus its charts, for templates/interviews/_report.html."""
-    report = report_build(interview=interview, feedback=feedback)
+    # A shared link shows this attempt only: the earlier one was never shared.
+    previous = None if shared else previous_feedback(interview=interview)
+    report = report_build(interview=interview, feedback=feedback, previous=previous)
     report["charts"] = {
         "dimensions": _dimension_chart(report),
         "talk_time": _talk_time_chart(report),
