@@ -103,16 +103,17 @@ def _delivery(o: dict, duration_seconds: int | None) -> list[Block]:
 def _interviewer(o: dict) -> str:
     if o.get("interviewer_ms") is None:
         return "n/a"
-    text = seconds(o["interviewer_ms"])
-    if o.get("interviewer_estimated_ms"):
-        text += (
-            f" ({seconds(o['interviewer_estimated_ms'])} estimated from the interviewer's words)"
-        )
-    return text
+    untimed = o.get("interviewer_untimed", 0)
+    if untimed and not o["interviewer_ms"]:
+        return "not measured"
+    return seconds(o["interviewer_ms"]) + (f" ({untimed} lines not timed)" if untimed else "")
 
 
 def _talk_share(o: dict) -> str:
-    notes = {"estimated": " (partly estimated)", "typed": " (typed answers are not talk time)"}
+    notes = {
+        "interviewer_untimed": " (the interviewer's speaking time was not timed)",
+        "typed": " (typed answers are not talk time)",
+    }
     return percent(o.get("talk_share")) + notes.get(o.get("talk_share_basis") or "", "")
 
 

@@ -2,9 +2,10 @@
 
 - The candidate's speech has measured time (untranscribed speech too: it was heard, not read).
 - Typed answers have words but no talk time; a share of *talk* time leaves them out and says so.
-- The interviewer's turns have the time the room measured, but a line whose recorded duration is
-  shorter than its words could be spoken (the transcript streams faster than the audio) was not
-  timed: it is estimated from its words at a typical speaking rate and labelled "estimated".
+- The interviewer's lines count with the time the room measured. A line whose recorded duration
+  is shorter than its words could be spoken (the transcript streamed faster than the audio) was
+  not timed: it is counted as untimed, and with any untimed line there is no honest share of talk
+  time, so none is given (rather than one made up from a guessed speaking rate).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-SPOKEN_WPM = 150  # a typical speaking rate: only to estimate interviewer lines that were not timed
 FASTEST_WPM = 300  # nobody speaks faster: a shorter duration was not the line's audio
 _WORD_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 
@@ -30,12 +30,9 @@ def _words(text: str) -> int:
     return len(_WORD_RE.findall(text.lower()))
 
 
-def interviewer_line_ms(turn: TurnLike) -> tuple[int, bool]:
-    """How long an interviewer line took, and whether that was estimated from its words."""
-    words = _words(turn.text)
-    if turn.duration_ms > 0 and turn.duration_ms >= words * 60000 / FASTEST_WPM:
-        return turn.duration_ms, False
-    return round(words * 60000 / SPOKEN_WPM), True
+def interviewer_line_timed(turn: TurnLike) -> bool:
+    """Whether an interviewer line's recorded duration can be the time it took to say it."""
+    return turn.duration_ms > 0 and turn.duration_ms >= _words(turn.text) * 60000 / FASTEST_WPM
 
 
 def span_ms(turns: Sequence[TurnLike]) -> int:
@@ -46,24 +43,23 @@ def span_ms(turns: Sequence[TurnLike]) -> int:
 
 
 def talk_figures(turns: Sequence[TurnLike], *, speaking_ms: int) -> dict:
-    """Interviewer time (measured or estimated), typed words, span, and the candidate's share."""
-    interviewer = [interviewer_line_ms(t) for t in turns if t.speaker == "interviewer"]
-    interviewer_ms = sum(ms for ms, _ in interviewer)
-    estimated_ms = sum(ms for ms, estimated in interviewer if estimated)
+    """Interviewer time as measured, typed words, span, and the candidate's share of talk time."""
+    lines = [t for t in turns if t.speaker == "interviewer"]
+    timed = [t for t in lines if interviewer_line_timed(t)]
+    interviewer_ms = sum(t.duration_ms for t in timed)
+    untimed = len(lines) - len(timed)
     typed_words = sum(
         _words(t.text) for t in turns if t.speaker != "interviewer" and t.source == "typed"
     )
-    talk_ms = speaking_ms + interviewer_ms
-    if not speaking_ms or not talk_ms:
+    if not speaking_ms:
         share, basis = None, ("typed" if typed_words else None)
+    elif untimed:
+        share, basis = None, "interviewer_untimed"
     else:
-        share, basis = (
-            round(speaking_ms / talk_ms, 3),
-            ("estimated" if estimated_ms else "measured"),
-        )
+        share, basis = round(speaking_ms / (speaking_ms + interviewer_ms), 3), "measured"
     return {
         "interviewer_ms": interviewer_ms,
-        "interviewer_estimated_ms": estimated_ms,
+        "interviewer_untimed": untimed,
         "typed_words": typed_words,
         "span_ms": span_ms(turns),
         "talk_share": share,

@@ -102,7 +102,7 @@ def test_overall_figures(analytics):
         "fillers_per_minute": 4.8,
         "longest_pause_ms": 5000,
         "interviewer_ms": 7000,
-        "interviewer_estimated_ms": 0,
+        "interviewer_untimed": 0,
         "typed_words": 6,
         "span_ms": 66000,
         "talk_share": 0.877,
@@ -166,15 +166,18 @@ def test_switching_case_questions_is_not_a_pause():
     assert feedback.longest_pause_ms(turns) == 57000  # what a single session would call it
 
 
-def test_an_interviewer_line_too_short_to_be_its_audio_is_estimated_and_said_so():
-    # 20 words recorded as 500 ms (the transcript streamed faster than the audio): faster than
-    # 300 wpm, so estimated at 150 wpm = 8 s. The candidate's 24 s of speech is 75% of 32 s.
+def test_an_interviewer_line_too_short_to_be_its_audio_is_untimed_and_gives_no_share():
+    # 20 words recorded as 500 ms (the transcript streamed faster than the audio) would be
+    # 2400 wpm, past the 300 wpm anyone speaks: not its audio. The 4 s line is timed (90 wpm).
     line = " ".join(["word"] * 20)
     turns = _turns([(1, "interviewer", line, 0, 500, "speech"),
-                    (1, "candidate", "I rebuilt the billing pipeline.", 1000, 24000, "speech")])  # fmt: skip
+                    (1, "candidate", "I rebuilt the billing pipeline.", 1000, 24000, "speech"),
+                    (1, "interviewer", "Thanks, and what did you learn?", 26000, 4000, "speech")])  # fmt: skip
     metrics = feedback.delivery_metrics(turns)
-    assert (metrics["interviewer_ms"], metrics["interviewer_estimated_ms"]) == (8000, 8000)
-    assert (metrics["talk_share"], metrics["talk_share_basis"]) == (0.75, "estimated")
+    assert (metrics["interviewer_ms"], metrics["interviewer_untimed"]) == (4000, 1)
+    assert (metrics["talk_share"], metrics["talk_share_basis"]) == (None, "interviewer_untimed")
+    timed = feedback.delivery_metrics(turns[1:])  # 24 s of 28 s
+    assert (timed["talk_share"], timed["talk_share_basis"]) == (0.857, "measured")
 
 
 def test_typed_answers_are_not_talk_time():
