@@ -70,13 +70,11 @@ def _report(report: dict) -> list[Block]:
 def _scores(assessment: dict | None) -> list[Block]:
     if not assessment:
         return [("p", "Scores come from an AI assessment, not written for this report.")]
-    weakest = assessment["weakest_dimension"]
-    blocks = [
-        ("p", f"Average score: {assessment['overall_score']} / 5"),
-        ("p", f"Limiting factor: {weakest['label']} ({weakest['score']}/5). {weakest['evidence']}"),
-        ("p", assessment["summary"]),
-        ("h3", "Dimensions"),
-    ]
+    blocks = [("p", f"Average score: {assessment['overall_score']} / 5")]
+    if weakest := assessment["weakest_dimension"]:
+        limiting = f"{weakest['label']} ({weakest['score']}/5). {weakest['evidence']}"
+        blocks.append(("p", f"Limiting factor: {limiting}"))
+    blocks += [("p", assessment["summary"]), ("h3", "Dimensions")]
     blocks += [
         ("li", f"{d['label']}: {d['score']}/5. {d['evidence']}") for d in assessment["dimensions"]
     ]

@@ -526,7 +526,8 @@ def _assessment_report(*, kind: str, assessment: dict) -> dict | None:
     rubric = rubric_of(kind=kind, assessment=assessment)
     dimensions = _dimensions_report(rubric=rubric, assessment=assessment)
     weakest = next(
-        (d for d in dimensions if d["key"] == assessment["weakest_dimension"]), dimensions[0]
+        (d for d in dimensions if d["key"] == assessment["weakest_dimension"]),
+        dimensions[0] if dimensions else None,
     )
     return {
         "summary": assessment["summary"],

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
+from interviews import feedback
 from interviews.feedback import feedback_generate
+from interviews.models import Feedback
 from tests.conftest import PASSWORD, api_as
 from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
 
@@ -109,3 +113,21 @@ def test_the_report_page_links_the_downloads_with_the_session(client, candidate)
     assert f'href="/api/v1/interviews/{interview.pk}/export?format=txt"' in html
     assert html.index('data-action="print"') < html.index('data-action="export-md"')
     assert download.status_code == 200
+
+
+def test_a_scored_report_exports_its_scores(candidate):
+    interview = finished_case_interview(candidate)
+    feedback_generate(interview_id=interview.pk)
+    recorded = Path(__file__).resolve().parent.parent / "data" / "openai"
+    body = json.loads((recorded / "responses_case_feedback.json").read_text())
+    answer = json.loads(body["output"][1]["content"][0]["text"])
+    Feedback.objects.filter(interview=interview).update(
+        assessment=feedback.assessment_summarise(kind="case", assessment=answer)
+    )
+
+    text = api_as(candidate).get(_url(interview)).content.decode()
+
+    assert "Average score: 3.33 / 5" in text  # (4 + 5 + 3 + 3 + 2 + 3) / 6
+    assert "Limiting factor: Synthesis (2/5)." in text
+    assert "- Numeracy: 5/5. Break-even of 5000 units from 100000 / 20, checked back." in text
+    assert "### Question 1 · " in text
