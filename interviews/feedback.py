@@ -511,6 +511,20 @@ def _feedback_write(*, interview: Interview) -> Feedback:
     )
 
 
+def feedback_remeasure(*, interview: Interview) -> Feedback | None:
+    """Measure a written report again from its transcript with today's analytics; scores stay."""
+    # For reports measured before a fix to the analytics (no model call, nothing charged).
+    feedback = Feedback.objects.filter(interview=interview).first()
+    if feedback is None:
+        return None
+    turns = interview_turns(interview=interview)
+    feedback.analytics = analytics_compute(
+        kind=interview.kind, case_snapshot=interview.case_snapshot, turns=turns
+    )
+    feedback.save(update_fields=["analytics", "updated_at"])
+    return feedback
+
+
 # --- The report as data (API, report page, shared page) -------------------------------------------
 
 
