@@ -65,6 +65,8 @@ class InterviewAdmin(admin.ModelAdmin):
         "current_question",
         "questions_completed",
         "feedback_status",
+        "retry_of",
+        "retry_question",
         "created_at",
         "updated_at",
     ]

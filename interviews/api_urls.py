@@ -49,8 +49,9 @@ urlpatterns += [
     path("cases/<int:case_id>", case_api.CaseDetailApi.as_view(), name="api-case-detail"),
 ]
 
-# Recordings (interviews/recording_api.py, DESIGN section 12).
-from interviews import recording_api  # noqa: E402  (appended block, kept separate from others')
+# Recordings (interviews/recording_api.py, DESIGN section 12) and the download of the transcript
+# and report (interviews/export_api.py).
+from interviews import export_api, recording_api  # noqa: E402  (appended block)
 
 urlpatterns += [
     path(
@@ -67,5 +68,10 @@ urlpatterns += [
         "interviews/<uuid:interview_id>/recording/complete",
         recording_api.RecordingCompleteApi.as_view(),
         name="api-interview-recording-complete",
+    ),
+    path(
+        "interviews/<uuid:interview_id>/export",
+        export_api.InterviewExportApi.as_view(),
+        name="api-interview-export",
     ),
 ]

@@ -25,7 +25,19 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from interviews.key_terms import key_phrases, phrases_coverage
 from interviews.models import Feedback, Interview, ReportShare, TranscriptTurn
+from interviews.report_figures import talk_figures
+from interviews.report_signals import signals_measure
+from interviews.retry import retry_delta
+from interviews.rubric import (  # noqa: F401 - the rubric's names, re-exported for callers
+    CASE_DIMENSIONS,
+    JOB_DIMENSIONS,
+    dimensions_for,
+    rubric_dimension,
+    rubric_of,
+    rubric_snapshot,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -41,15 +53,6 @@ _FILLER_RE = re.compile(
     r"\b(" + "|".join(re.escape(f) for f in FILLER_PHRASES + FILLER_WORDS) + r")\b"
 )
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
-STOPWORDS = frozenset(
-    """about above after again against also among an and any are around because been before being
-    below between both but can could does doing down during each either else even ever every few
-    first from further have having here into itself just least less many more most much must need
-    never next none only other ought over own same shall should since some such than that their
-    them then there these they this those through under until upon very want well were what when
-    where which while whom whose will with within without would your yours candidate candidates
-    answer answers strong good should mention mentions""".split()
-)
 
 
 class FeedbackError(Exception):
@@ -105,35 +108,6 @@ def fillers_count(text: str) -> int:
     return 0 if is_untranscribed(text) else len(_FILLER_RE.findall(text.lower()))
 
 
-def _stem(token: str) -> str:
-    # Just enough normalisation that "margins" covers "margin" and "costs" covers "cost".
-    if len(token) > 4 and token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
-    return token
-
-
-def key_terms(evaluator_context: str) -> list[str]:
-    """The evaluator context's key terms: numbers and non-stopwords of 4+ letters, in order."""
-    terms: list[str] = []
-    for token in _TOKEN_RE.findall(evaluator_context.lower()):
-        is_key = any(ch.isdigit() for ch in token) or (len(token) >= 4 and token not in STOPWORDS)
-        if is_key and _stem(token) not in terms:
-            terms.append(_stem(token))
-    return terms
-
-
-def terms_coverage(*, terms: Sequence[str], answer: str) -> dict:
-    """Which key terms the answer used (measured word overlap, not a judgement of quality)."""
-    said = {_stem(token) for token in _TOKEN_RE.findall(answer.lower())}
-    covered = [term for term in terms if term in said]
-    return {
-        "terms": len(terms),
-        "covered": covered,
-        "missing": [term for term in terms if term not in said],
-        "share": round(len(covered) / len(terms), 3) if terms else None,
-    }
-
-
 def _per_minute(count: int, ms: int) -> float | None:
     return round(count / (ms / 60000), 1) if ms > 0 else None
 
@@ -160,8 +134,6 @@ def delivery_metrics(turns: Sequence[Turn]) -> dict:
     transcribed_ms = speaking_ms - untranscribed_ms
     spoken_words = sum(words_count(t.text) for t in spoken)
     fillers = sum(fillers_count(t.text) for t in spoken)
-    interviewer_ms = sum(t.duration_ms for t in turns if not t.is_candidate)
-    talk_ms = speaking_ms + interviewer_ms
     return {
         "speaking_ms": speaking_ms,
         "untranscribed_ms": untranscribed_ms,
@@ -170,7 +142,7 @@ def delivery_metrics(turns: Sequence[Turn]) -> dict:
         "fillers": fillers,
         "fillers_per_minute": _per_minute(fillers, transcribed_ms),
         "longest_pause_ms": longest_pause_ms(turns),
-        "talk_share": round(speaking_ms / talk_ms, 3) if talk_ms else None,
+        **talk_figures(turns, speaking_ms=speaking_ms),
     }
 
 
@@ -194,10 +166,19 @@ def job_segments(turns: Sequence[Turn]) -> list[list[Turn]]:
     return segments
 
 
-def _question_entry(number: int, prompt: str, turns: Sequence[Turn], context: str) -> dict:
+def _coverage(question: dict, answer: str) -> dict | None:
+    curated = question.get("key_terms") or None
+    phrases = key_phrases(question.get("evaluator_context", ""), curated=curated)
+    return (
+        phrases_coverage(phrases=phrases, answer=answer, curated=bool(curated)) if phrases else None
+    )
+
+
+def _question_entry(number: int, prompt: str, turns: Sequence[Turn], question: dict) -> dict:
     answer = answer_text(turns)
     entry = {"number": number, "prompt": prompt, "answer": answer, **delivery_metrics(turns)}
-    entry["coverage"] = terms_coverage(terms=key_terms(context), answer=answer) if context else None
+    entry["coverage"] = _coverage(question, answer)
+    entry["signals"] = signals_measure(answer=answer)
     return entry
 
 
@@ -209,12 +190,12 @@ def questions_analytics(*, kind: str, case_snapshot: dict, turns: Sequence[Turn]
                 q["number"],
                 q["prompt"],
                 [t for t in turns if t.question_number == q["number"]],
-                q.get("evaluator_context", ""),
+                q,
             )
             for q in case_snapshot.get("questions", [])
         ]
     return [
-        _question_entry(n, " ".join(t.text for t in seg if not t.is_candidate), seg, "")
+        _question_entry(n, " ".join(t.text for t in seg if not t.is_candidate), seg, {})
         for n, seg in enumerate(job_segments(turns), start=1)
     ]
 
@@ -230,6 +211,7 @@ def analytics_compute(*, kind: str, case_snapshot: dict, turns: Sequence[Turn]) 
     if kind == Interview.Kind.CASE and questions:
         # Each case question is its own session: the switch between two is not a pause.
         overall["longest_pause_ms"] = max(q["longest_pause_ms"] for q in questions)
+        overall["span_ms"] = sum(q["span_ms"] for q in questions)
     return {"label": "measured", "overall": overall, "questions": questions}
 
 
@@ -249,91 +231,6 @@ def interview_turns(*, interview: Interview) -> list[Turn]:
 
 # --- AI assessment (one Responses API call, strict schema, validated again here) -----------------
 
-CASE_DIMENSIONS: dict[str, tuple[str, dict[int, str]]] = {
-    "structuring": (
-        "Structuring",
-        {
-            1: "No visible structure; jumps between ideas.",
-            3: "A generic framework, partly tailored to the case.",
-            5: "A MECE, case-specific structure that drives the whole discussion.",
-        },
-    ),
-    "numeracy": (
-        "Numeracy",
-        {
-            1: "Calculations missing or wrong, no sanity checks.",
-            3: "Correct maths with some prompting or slips corrected.",
-            5: "Fast, correct maths with stated assumptions and sanity checks.",
-        },
-    ),
-    "judgement": (
-        "Judgement and insight",
-        {
-            1: "Restates data without saying what it means.",
-            3: "Draws the obvious implication of the data.",
-            5: "Draws the 'so what', prioritises, and spots the non-obvious driver.",
-        },
-    ),
-    "creativity": (
-        "Creativity",
-        {
-            1: "One or two generic ideas.",
-            3: "Several relevant ideas, loosely organised.",
-            5: "Many relevant, structured ideas including unexpected ones.",
-        },
-    ),
-    "synthesis": (
-        "Synthesis",
-        {
-            1: "No recommendation, or a summary of steps.",
-            3: "A recommendation with some support.",
-            5: "A clear answer first, the key reasons, risks and next steps.",
-        },
-    ),
-    "communication": (
-        "Communication",
-        {
-            1: "Hard to follow; long silences or rambling.",
-            3: "Clear enough, with some filler and backtracking.",
-            5: "Concise, signposted, confident; checks in with the interviewer.",
-        },
-    ),
-}
-JOB_DIMENSIONS: dict[str, tuple[str, dict[int, str]]] = {
-    "relevance": (
-        "Relevance to the role",
-        {
-            1: "Answers do not connect to the role.",
-            3: "Some answers tie experience to the role's needs.",
-            5: "Every answer shows why the experience matters for this role.",
-        },
-    ),
-    "structure": (
-        "Structure (STAR)",
-        {
-            1: "Stories without situation, action or result.",
-            3: "Situation and action clear; results vague.",
-            5: "Situation, task, action and a measurable result every time.",
-        },
-    ),
-    "specificity": (
-        "Specificity and evidence",
-        {
-            1: "General claims with no examples.",
-            3: "Examples given but few figures or details.",
-            5: "Concrete examples with figures, scope and the candidate's own part.",
-        },
-    ),
-    "communication": (
-        "Communication",
-        {
-            1: "Hard to follow; long silences or rambling.",
-            3: "Clear enough, with some filler and backtracking.",
-            5: "Concise, confident and well paced.",
-        },
-    ),
-}
-
 _STR = {"type": "string"}
 _SCORE = {"type": "integer", "enum": [1, 2, 3, 4, 5]}
 _STR_LIST = {"type": "array", "items": _STR}
@@ -347,11 +244,6 @@ def _object(properties: dict) -> dict:
         "required": list(properties),
         "additionalProperties": False,
     }
-
-
-def dimensions_for(kind: str) -> dict[str, tuple[str, dict[int, str]]]:
-    """The scored dimensions (label and anchored descriptions) for an interview kind."""
-    return CASE_DIMENSIONS if kind == Interview.Kind.CASE else JOB_DIMENSIONS
 
 
 def assessment_schema(kind: str) -> dict:
@@ -435,6 +327,7 @@ def assessment_summarise(*, kind: str, assessment: dict) -> dict:
     return assessment | {
         "overall_score": round(sum(scores.values()) / len(scores), 2),
         "weakest_dimension": weakest,
+        "rubric": rubric_snapshot(kind),  # graded with this copy; reports render from it
     }
 
 
@@ -550,8 +443,9 @@ def _can_retry_later() -> bool:
     return not (task and task.request.is_eager)
 
 
-def _ai_enabled() -> bool:
-    return settings.REALTIME_PROVIDER == "openai"
+def ai_enabled() -> bool:
+    """Whether reports get an AI assessment (FEEDBACK_PROVIDER), besides the measured analytics."""
+    return settings.FEEDBACK_PROVIDER == "openai"
 
 
 # Longer than one generation can take (two model calls, each with the gateway's one retry) and
@@ -597,7 +491,7 @@ def _feedback_write(*, interview: Interview) -> Feedback:
     status = Interview.FeedbackStatus
     if not analytics_is_enough(analytics):
         return _feedback_store(interview=interview, status=status.NOT_ENOUGH, analytics=analytics)
-    if not _ai_enabled():
+    if not ai_enabled():
         return _feedback_store(interview=interview, status=status.READY, analytics=analytics)
     try:
         assessment, model = assessment_create(interview=interview, analytics=analytics)
@@ -617,27 +511,38 @@ def _feedback_write(*, interview: Interview) -> Feedback:
     )
 
 
+def feedback_remeasure(*, interview: Interview) -> Feedback | None:
+    """Measure a written report again from its transcript with today's analytics; scores stay."""
+    # For reports measured before a fix to the analytics (no model call, nothing charged).
+    feedback = Feedback.objects.filter(interview=interview).first()
+    if feedback is None:
+        return None
+    turns = interview_turns(interview=interview)
+    feedback.analytics = analytics_compute(
+        kind=interview.kind, case_snapshot=interview.case_snapshot, turns=turns
+    )
+    feedback.save(update_fields=["analytics", "updated_at"])
+    return feedback
+
+
 # --- The report as data (API, report page, shared page) -------------------------------------------
 
 
-def _dimensions_report(*, kind: str, assessment: dict) -> list[dict]:
+def _dimensions_report(*, rubric: dict, assessment: dict) -> list[dict]:
     return [
-        {
-            "key": key,
-            "label": label,
-            "score": assessment["dimensions"][key]["score"],
-            "evidence": assessment["dimensions"][key]["evidence"],
-            "anchors": {str(n): text for n, text in anchors.items()},
-        }
-        for key, (label, anchors) in dimensions_for(kind).items()
+        dimension | assessment["dimensions"][dimension["key"]] for dimension in rubric["dimensions"]
     ]
 
 
 def _assessment_report(*, kind: str, assessment: dict) -> dict | None:
     if not assessment:
         return None
-    dimensions = _dimensions_report(kind=kind, assessment=assessment)
-    weakest = next(d for d in dimensions if d["key"] == assessment["weakest_dimension"])
+    rubric = rubric_of(kind=kind, assessment=assessment)
+    dimensions = _dimensions_report(rubric=rubric, assessment=assessment)
+    weakest = next(
+        (d for d in dimensions if d["key"] == assessment["weakest_dimension"]),
+        dimensions[0] if dimensions else None,
+    )
     return {
         "summary": assessment["summary"],
         "overall_score": assessment["overall_score"],
@@ -648,24 +553,55 @@ def _assessment_report(*, kind: str, assessment: dict) -> dict | None:
     }
 
 
+def _example_answer(*, question: dict, graded: dict | None) -> dict | None:
+    # The case's own example (or what its evaluator says a strong answer contains), else the AI's.
+    if question.get("example_answer"):
+        return {"text": question["example_answer"], "source": "case", "label": "example"}
+    if question.get("evaluator_context"):
+        return {"text": question["evaluator_context"], "source": "case", "label": "example"}
+    if (graded or {}).get("strong_answer"):
+        return {"text": graded["strong_answer"], "source": "ai", "label": "example"}
+    return None
+
+
 def _question_report(*, interview: Interview, measured: dict, graded: dict | None) -> dict:
     contexts = {q["number"]: q for q in interview.case_snapshot.get("questions", [])}
-    if interview.kind == Interview.Kind.CASE:
-        strong = contexts.get(measured["number"], {}).get("evaluator_context", "")
-    else:
-        strong = (graded or {}).get("strong_answer", "")
-    figures = {k: v for k, v in measured.items() if k not in ("number", "prompt", "answer")}
+    question = contexts.get(measured["number"], {}) if interview.kind == Interview.Kind.CASE else {}
+    example = _example_answer(question=question, graded=graded)
+    # Reports written before signals were measured get them from their stored answer.
+    signals = measured.get("signals") or signals_measure(answer=measured["answer"])
+    hidden = ("number", "prompt", "answer", "signals")
     return {
         "number": measured["number"],
         "prompt": measured["prompt"],
         "answer": measured["answer"],
-        "strong_answer": strong,
+        "strong_answer": example["text"] if example else "",
+        "example_answer": example,
         "assessment": graded,
-        "measured": figures,
+        "measured": {k: v for k, v in measured.items() if k not in hidden},
+        "signals": signals,
     }
 
 
-def report_build(*, interview: Interview, feedback: Feedback | None) -> dict:
+def _setup(interview: Interview) -> dict:
+    """What the interview was set up with, shown beside the feedback."""
+    if interview.kind == Interview.Kind.CASE:
+        return {
+            "case_title": interview.title,
+            "case_prompt": interview.case_snapshot.get("prompt", ""),
+        }
+    return {"job_title": interview.job_title, "job_description": interview.job_description}
+
+
+def _duration_seconds(interview: Interview, overall: dict) -> int | None:
+    if interview.duration_seconds is not None:
+        return interview.duration_seconds
+    return round(overall["span_ms"] / 1000) if overall.get("span_ms") else None
+
+
+def report_build(
+    *, interview: Interview, feedback: Feedback | None, previous: Feedback | None = None
+) -> dict:
     """The report as plain data: assessment (if any), measured analytics, and each question."""
     assessment = feedback.assessment if feedback else {}
     analytics = feedback.analytics if feedback else {}
@@ -678,7 +614,11 @@ def report_build(*, interview: Interview, feedback: Feedback | None) -> dict:
         "source": feedback.source if feedback else "",
         "model": feedback.model if feedback else "",
         "generated_at": feedback.updated_at.isoformat() if feedback else None,
+        "duration_seconds": _duration_seconds(interview, analytics.get("overall", {})),
+        "setup": _setup(interview),
+        "previous": retry_delta(interview=interview, feedback=feedback, previous=previous),
         "assessment": _assessment_report(kind=interview.kind, assessment=assessment),
+        "rubric": rubric_of(kind=interview.kind, assessment=assessment),
         "analytics": {"label": "measured", "overall": analytics.get("overall", {})},
         "questions": [
             _question_report(interview=interview, measured=q, graded=graded.get(q["number"]))
@@ -690,7 +630,6 @@ def report_build(*, interview: Interview, feedback: Feedback | None) -> dict:
 # --- Shareable read-only links ------------------------------------------------------------------
 
 SHARE_DAYS = 14
-SHARE_ACTIVE_MAX = 5
 
 
 class ReportShareError(Exception):
@@ -701,10 +640,12 @@ class ReportShareError(Exception):
         self.message = message
 
 
+@transaction.atomic
 def report_share_create(
     *, interview: Interview, actor: object, include_recording: bool = False
 ) -> ReportShare:
-    """A new unguessable link to the report, valid for SHARE_DAYS; only the owner may share."""
+    """The report's one live link (a new unguessable one, valid SHARE_DAYS, if none is live);
+    asking again with the recording ticked or not changes that on the live link."""
     if interview.owner_id != getattr(actor, "pk", None):
         raise ReportShareError("Only the person who took the interview can share its report.")
     if interview.feedback_status not in (
@@ -712,8 +653,14 @@ def report_share_create(
         Interview.FeedbackStatus.FAILED,
     ):
         raise ReportShareError("There is no report to share yet.")
-    if report_shares_active(interview=interview).count() >= SHARE_ACTIVE_MAX:
-        raise ReportShareError(f"You already have {SHARE_ACTIVE_MAX} live links: revoke one first.")
+    # Lock the interview so two quick clicks cannot make two live links.
+    Interview.objects.select_for_update().filter(pk=interview.pk).first()
+    live = report_shares_active(interview=interview).first()
+    if live is not None:
+        if live.include_recording != include_recording:
+            live.include_recording = include_recording
+            live.save(update_fields=["include_recording"])
+        return live
     now = timezone.now()
     return ReportShare.objects.create(
         interview=interview,
@@ -741,10 +688,11 @@ def report_shares_active(*, interview: Interview) -> QuerySet[ReportShare]:
 
 
 def report_share_lookup(*, token: str) -> ReportShare | None:
-    """The valid share for a token, with its interview and feedback; None if revoked or expired."""
+    """The share for a token, with its interview and feedback, even if revoked or expired."""
+    # The caller checks `is_valid`: a dead link says so instead of looking like a typo.
     return (
         ReportShare.objects.select_related("interview", "interview__feedback")
-        .filter(token=token, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(token=token)
         .first()
     )
 
@@ -759,11 +707,13 @@ def _progress_row(interview: Interview) -> dict:
     feedback = getattr(interview, "feedback", None)
     overall = (feedback.analytics.get("overall") if feedback else None) or {}
     assessment = feedback.assessment if feedback else {}
-    weakest = assessment.get("weakest_dimension")
+    rubric = rubric_of(kind=interview.kind, assessment=assessment)
+    weakest = rubric_dimension(rubric, assessment.get("weakest_dimension"))
     return {
         "interview": interview,
         "overall_score": assessment.get("overall_score"),
-        "weakest_label": dimensions_for(interview.kind)[weakest][0] if weakest else "",
+        "weakest_label": weakest["label"] if weakest else "",
+        "rubric": rubric,
         "dimensions": {k: v["score"] for k, v in assessment.get("dimensions", {}).items()},
         "words_per_minute": overall.get("words_per_minute"),
         "fillers_per_minute": overall.get("fillers_per_minute"),
@@ -777,18 +727,22 @@ def _weakest_recent(rows: Sequence[dict], kind: str) -> dict | None:
     recent = [r for r in rows if r["interview"].kind == kind and r["dimensions"]][-WEAKEST_WINDOW:]
     if not recent:
         return None
-    dimensions = dimensions_for(kind)
-    means = {
-        key: sum(r["dimensions"][key] for r in recent) / len(recent)
-        for key in dimensions  # rubric order breaks ties, as in a single report
-    }
-    key = min(means, key=lambda k: means[k])
+    # Only dimensions every one of them was scored on compare fairly across rubric versions;
+    # the newest report's stored rubric gives their order (ties), labels and anchors.
+    rubric = recent[-1]["rubric"]
+    keys = [
+        d["key"] for d in rubric["dimensions"] if all(d["key"] in r["dimensions"] for r in recent)
+    ]
+    if not keys:
+        return None
+    means = {key: sum(r["dimensions"][key] for r in recent) / len(recent) for key in keys}
+    dimension = rubric_dimension(rubric, min(keys, key=lambda k: means[k]))
     return {
         "kind": kind,
-        "label": dimensions[key][0],
-        "mean": round(means[key], 1),
+        "label": dimension["label"],
+        "mean": round(means[dimension["key"]], 1),
         "interviews": len(recent),
-        "anchor_5": dimensions[key][1][5],
+        "anchor_5": dimension["anchors"].get("5", ""),
     }
 
 

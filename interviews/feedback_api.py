@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from interviews import feedback, services
 from interviews.api import service_errors
 from interviews.models import Feedback, Interview
+from interviews.retry import previous_feedback
 from vocahire.lib.api import ApiError
 
 # How long a client should wait before asking again while the report is being written.
@@ -27,7 +28,19 @@ class InterviewFeedbackApi(APIView):
         source = serializers.CharField(help_text='"ai+analytics" or "analytics"')
         model = serializers.CharField()
         generated_at = serializers.DateTimeField(allow_null=True)
+        duration_seconds = serializers.IntegerField(
+            allow_null=True, help_text="Measured length of the interview."
+        )
+        setup = serializers.JSONField(help_text="Job title and description, or the case prompt.")
+        previous = serializers.JSONField(
+            allow_null=True,
+            help_text="For a practise-again attempt: the change against the previous attempt.",
+        )
         assessment = serializers.JSONField(allow_null=True)
+        rubric = serializers.JSONField(
+            allow_null=True,
+            help_text="The rubric graded with: {version, dimensions}; null unscored",
+        )
         analytics = serializers.JSONField(help_text='Measured figures, label "measured".')
         questions = serializers.JSONField()
 
@@ -61,6 +74,8 @@ class InterviewFeedbackApi(APIView):
                 "There is no report yet: finish the interview first.", "feedback_not_requested", 409
             )
         report = feedback.report_build(
-            interview=interview, feedback=Feedback.objects.filter(interview=interview).first()
+            interview=interview,
+            feedback=Feedback.objects.filter(interview=interview).first(),
+            previous=previous_feedback(interview=interview),
         )
         return Response(self.Output(report).data)

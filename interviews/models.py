@@ -155,6 +155,11 @@ class Interview(models.Model):
     )
     # Opt-in: the browser records both sides and uploads them (interviews/recordings.py).
     record = models.BooleanField(default=False)
+    # Practise again: the attempt this one repeats, and which of its questions (None: all of it).
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
+    )
+    retry_question = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -188,6 +193,13 @@ class Interview(models.Model):
         if self.started_at is None:
             return None
         return self.started_at + timedelta(minutes=self.time_limit_minutes)
+
+    @property
+    def duration_seconds(self) -> int | None:
+        """Measured length: from the server's start to its end (None before both are known)."""
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return max(0, round((self.ended_at - self.started_at).total_seconds()))
 
     @property
     def is_finished(self) -> bool:

@@ -26,19 +26,30 @@ def progress(request: HttpRequest) -> HttpResponse:
     return render(request, "interviews/progress.html", data | {"charts": _progress_charts(data)})
 
 
+def _measured_chart(rows: list[dict], labels: list[str], *, figure: str, title: str, name: str):
+    values = [r[figure] for r in rows]
+    if all(value is None for value in values):
+        return None  # the page says what would fill it instead of an empty 0-1 frame
+    return charts.line_chart_svg(title=title, labels=labels, series=[(name, values)])
+
+
 def _progress_charts(data: dict) -> dict:
     rows = data["rows"]
     labels = [row["interview"].created_at.strftime("%d %b") for row in rows]
     built = {
-        "pace": charts.line_chart_svg(
+        "pace": _measured_chart(
+            rows,
+            labels,
+            figure="words_per_minute",
             title="Words per minute over time (measured)",
-            labels=labels,
-            series=[("Words per minute", [r["words_per_minute"] for r in rows])],
+            name="Words per minute",
         ),
-        "fillers": charts.line_chart_svg(
+        "fillers": _measured_chart(
+            rows,
+            labels,
+            figure="fillers_per_minute",
             title="Filler words per minute over time (measured)",
-            labels=labels,
-            series=[("Fillers per minute", [r["fillers_per_minute"] for r in rows])],
+            name="Fillers per minute",
         ),
     }
     if data["has_scores"]:
@@ -64,17 +75,14 @@ def _score_series(rows: list[dict]) -> list[tuple[str, list[float | None]]]:
 @login_required
 @require_POST
 def practise_again(request: HttpRequest, interview_id: object) -> HttpResponse:
-    """A new draft of the same case or job, straight into its room."""
+    """A new draft of the same case or job (or one question of it), straight into its room."""
     interview = interview_for_page(request, interview_id)
+    question = request.POST.get("question", "")
     try:
-        again = services.interview_create(
-            owner=request.user,
-            kind=interview.kind,
-            job_title=interview.job_title,
-            job_description=interview.job_description,
-            use_resume=interview.use_resume,
-            case=interview.case,
-            record=interview.record,
+        again = services.interview_retry_create(
+            interview=interview,
+            actor=request.user,
+            question_number=int(question) if question.isdigit() else None,
         )
     except services.InterviewError as exc:
         messages.error(request, exc.message)
@@ -87,7 +95,7 @@ def practise_again(request: HttpRequest, interview_id: object) -> HttpResponse:
 def share_create(request: HttpRequest, interview_id: object) -> HttpResponse:
     interview = interview_for_page(request, interview_id)
     try:
-        feedback.report_share_create(
+        share = feedback.report_share_create(
             interview=interview,
             actor=request.user,
             include_recording=request.POST.get("include_recording") == "on",
@@ -96,8 +104,7 @@ def share_create(request: HttpRequest, interview_id: object) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(
-            request,
-            f"Share link created. It works for {feedback.SHARE_DAYS} days or until revoked.",
+            request, f"Your share link works until {share.expires_at:%d %b %Y} or until revoked."
         )
     return redirect(_report_url(interview, "share"))
 
@@ -116,10 +123,15 @@ def share_revoke(request: HttpRequest, interview_id: object, share_id: int) -> H
 
 
 def shared_report(request: HttpRequest, token: str) -> HttpResponse:
-    """The read-only report behind a share link; revoked, expired or unknown links are 404."""
+    """The read-only report behind a share link; a revoked or expired link says so (410)."""
     share = feedback.report_share_lookup(token=token)
     if share is None:
-        raise Http404("This link is not valid: it may have expired or been revoked.")
+        raise Http404("This link is not valid: check that it was copied whole.")
+    if not share.is_valid:
+        response = render(request, "interviews/shared_report_gone.html", status=410)
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
     interview = share.interview
     try:
         report_feedback = interview.feedback

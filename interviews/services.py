@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from billing import services as billing
-from interviews import case_library, instructions
+from interviews import case_library, instructions, retry
 from interviews.models import Case, Interview, StageTiming, TranscriptTurn
 from interviews.signals import (
     interview_call_reported,
@@ -196,6 +196,35 @@ def _case_interview_create(*, owner: User, case: Case | None, record: bool) -> I
     )
 
 
+@transaction.atomic
+def interview_retry_create(
+    *, interview: Interview, actor: User, question_number: int | None = None
+) -> Interview:
+    """A new draft practising the interview again, whole or one question, linked for comparison."""
+    if question_number is not None and question_number not in retry.retry_question_numbers(
+        interview=interview
+    ):
+        raise InterviewError(
+            "That question is not part of this interview.", "question_not_found", 404
+        )
+    again = interview_create(
+        owner=actor,
+        kind=interview.kind,
+        job_title=interview.job_title,
+        job_description=interview.job_description,
+        use_resume=interview.use_resume,
+        case=interview.case,
+        record=interview.record,
+    )
+    # Only your own attempt is compared: staff practising from someone's report start afresh.
+    if interview.owner_id == actor.pk:
+        again.retry_of, again.retry_question = interview, question_number
+        if question_number is not None:
+            again.question_count = 1
+        again.save(update_fields=["retry_of", "retry_question", "question_count"])
+    return again
+
+
 # --- Start, mint bookkeeping, revert ----------------------------------------------------------
 
 
@@ -260,7 +289,9 @@ def _case_available_check(*, interview: Interview, actor: User) -> None:
 
 
 def _case_snapshot_take(*, interview: Interview) -> None:
-    snapshot = case_library.case_snapshot(interview.case)
+    snapshot = retry.retry_case_snapshot(
+        interview=interview, snapshot=case_library.case_snapshot(interview.case)
+    )
     interview.case_snapshot = snapshot
     interview.question_count = len(snapshot["questions"])
     interview.time_limit_minutes = snapshot["estimated_minutes"]
@@ -274,7 +305,10 @@ def _case_snapshot_take(*, interview: Interview) -> None:
 
 def _job_snapshot_take(*, interview: Interview) -> None:
     interview.time_limit_minutes = settings.INTERVIEW_TIME_LIMIT_MINUTES
-    interview.question_count = instructions.job_question_count(interview.time_limit_minutes)
+    focus = retry.retry_focus_question(interview=interview)
+    interview.question_count = (
+        1 if focus else instructions.job_question_count(interview.time_limit_minutes)
+    )
     interview.instructions_snapshot = {
         "job": instructions.job_instructions(
             job_title=interview.job_title,
@@ -282,6 +316,7 @@ def _job_snapshot_take(*, interview: Interview) -> None:
             resume_text=interview.resume_text,
             time_limit_minutes=interview.time_limit_minutes,
             question_count=interview.question_count,
+            focus_question=focus,
         )
     }
 

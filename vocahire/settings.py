@@ -225,12 +225,22 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # --- Realtime upstream: the local engine unless an OpenAI key is set --------------------------
 LOCAL_ENGINE_KEY = "vocahire-local-engine-key"
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+# Any OpenAI-compatible endpoint (a proxy, a gateway): the feedback calls and, with a key, the
+# realtime upstream use it. Which provider is on follows from the key, never from this URL.
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1")
+LOCAL_ENGINE_URL = "http://127.0.0.1:8765/v1"
 REALTIME_BASE_URL = env.str(
-    "REALTIME_BASE_URL",
-    default="https://api.openai.com/v1" if OPENAI_API_KEY else "http://127.0.0.1:8765/v1",
+    "REALTIME_BASE_URL", default=OPENAI_BASE_URL if OPENAI_API_KEY else LOCAL_ENGINE_URL
 )
+REALTIME_PROVIDER = (
+    "openai" if OPENAI_API_KEY and REALTIME_BASE_URL != LOCAL_ENGINE_URL else "local"
+)
+# Who writes the AI assessment of a report: "openai" (the Responses API at OPENAI_BASE_URL) or
+# "none" (measured analytics only).
+FEEDBACK_PROVIDER = env.str("FEEDBACK_PROVIDER", default="openai" if OPENAI_API_KEY else "none")
+if FEEDBACK_PROVIDER not in ("openai", "none"):
+    raise ImproperlyConfigured("FEEDBACK_PROVIDER must be 'openai' or 'none'.")
 OPENAI_API_KEY = OPENAI_API_KEY or LOCAL_ENGINE_KEY
-REALTIME_PROVIDER = "openai" if "api.openai.com" in REALTIME_BASE_URL else "local"
 REALTIME_MODEL = env.str("REALTIME_MODEL", default="gpt-realtime-2.1")
 REALTIME_VOICE = env.str("REALTIME_VOICE", default="marin")
 REALTIME_TRANSCRIPTION_MODEL = env.str(

@@ -3,29 +3,51 @@
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 from django.utils import timezone
 
 from interviews import charts
-from interviews.feedback import STALLED_AFTER, report_build, report_shares_active
+from interviews.feedback import STALLED_AFTER, ai_enabled, report_build, report_shares_active
 from interviews.models import Feedback, Interview
+from interviews.report_signals import signals_for_display
+from interviews.retry import previous_feedback
 
 register = template.Library()
 
 
-def _talk_time_chart(report: dict) -> str:
+def _per_question_chart(report: dict, *, figure: str, title: str, scale: float, unit: str):
     # Job interviews are split into answers, not questions: label them as the page does.
     prefix, noun = ("Q", "question") if report["kind"] == Interview.Kind.CASE else ("A", "answer")
     bars = [
-        (f"{prefix}{q['number']}", round(q["measured"]["speaking_ms"] / 1000, 1))
+        (f"{prefix}{q['number']}", round(q["measured"].get(figure, 0) / scale, 1))
         for q in report["questions"]
     ]
-    top = max([value for _, value in bars] + [1])
+    if not any(value for _, value in bars):
+        return None  # the page says what would fill it instead of drawing empty bars
     return charts.bar_chart_svg(
-        title=f"Your speaking time per {noun}, in seconds (measured)",
+        title=title.format(noun=noun),
         bars=bars,
-        max_value=top,
+        max_value=max(value for _, value in bars),
+        unit=unit,
+    )
+
+
+def _talk_time_chart(report: dict) -> str | None:
+    return _per_question_chart(
+        report,
+        figure="speaking_ms",
+        title="Your speaking time per {noun}, in seconds (measured)",
+        scale=1000,
         unit=" s",
+    )
+
+
+def _words_chart(report: dict) -> str | None:
+    return _per_question_chart(
+        report,
+        figure="words",
+        title="Your words per {noun}, spoken or typed (measured)",
+        scale=1,
+        unit="",
     )
 
 
@@ -43,14 +65,19 @@ def _dimension_chart(report: dict) -> str | None:
 
 
 @register.simple_tag
-def report_for(interview: Interview, feedback: Feedback | None) -> dict:
+def report_for(interview: Interview, feedback: Feedback | None, shared: bool = False) -> dict:
     """The report data plus its charts, for templates/interviews/_report.html."""
-    report = report_build(interview=interview, feedback=feedback)
+    # A shared link shows this attempt only: the earlier one was never shared.
+    previous = None if shared else previous_feedback(interview=interview)
+    report = report_build(interview=interview, feedback=feedback, previous=previous)
     report["charts"] = {
         "dimensions": _dimension_chart(report),
-        "talk_time": _talk_time_chart(report) if report["questions"] else None,
+        "talk_time": _talk_time_chart(report),
+        "words": _words_chart(report),
     }
-    report["ai_enabled"] = settings.REALTIME_PROVIDER == "openai"
+    for question in report["questions"]:
+        question["signals_shown"] = signals_for_display(question["signals"])
+    report["ai_enabled"] = ai_enabled()
     # Past this, a pending report is stuck (no worker?): stop refreshing and say so.
     ended = interview.ended_at
     report["stalled"] = bool(ended and timezone.now() - ended > STALLED_AFTER)
@@ -64,6 +91,12 @@ def seconds(ms: int | None) -> str:
         return "n/a"
     total = round(ms / 1000)
     return f"{total // 60} min {total % 60:02d} s" if total >= 60 else f"{total} s"
+
+
+@register.filter
+def duration(total_seconds: int | None) -> str:
+    """Whole seconds as "1 min 05 s" or "50 s"."""
+    return "n/a" if total_seconds is None else seconds(total_seconds * 1000)
 
 
 @register.filter

@@ -138,6 +138,12 @@ def test_job_interview_from_sign_in_to_the_interview_page(page: Page, live_serve
     analytics = page.locator('[data-role="analytics"]')
     expect(analytics).to_be_visible()
     expect(analytics.locator('dd[data-metric="words"]')).to_have_text(str(len(ANSWER.split())))
+    # Honest figures, a chart drawn from data, and the measured structure signals.
+    expect(analytics.locator('dd[data-metric="duration"]')).to_have_text(re.compile(r"^\d+ s$"))
+    expect(analytics.locator('dd[data-metric="typed_words"]')).to_have_text("33")
+    expect(analytics.locator('[data-role="chart"] desc').first).to_contain_text("A1: 33")
+    action = page.locator('[data-role="signals"] [data-signal="star_action"][data-present="true"]')
+    expect(action.first).to_contain_text("I cleaned a messy sales dataset")
 
 
 def _body(response) -> str:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from interviews.feedback import feedback_generate
+from interviews.report_signals import SIGNAL_NAMES
 from tests.conftest import api_as
-from tests.interviews.feedback_factories import CASE_SNAPSHOT, finished_case_interview
+from tests.interviews.feedback_factories import (
+    CASE_SNAPSHOT,
+    finished_case_interview,
+    finished_job_interview,
+)
 
 
 def _url(interview_id: object) -> str:
@@ -34,7 +40,7 @@ def test_ready_report_has_the_measured_analytics_and_strong_answers(
     assert first["prompt"] == CASE_SNAPSHOT["questions"][0]["prompt"]
     assert first["answer"].startswith("Um, I would split profit")
     assert first["strong_answer"] == CASE_SNAPSHOT["questions"][0]["evaluator_context"]
-    assert first["measured"]["coverage"]["missing"] == ["segment"]
+    assert first["measured"]["coverage"]["missing"] == ["segment costs"]
 
 
 def test_pending_is_202_with_retry_after(candidate):
@@ -100,3 +106,30 @@ def test_anonymous_is_401(candidate, api_client):
 
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_the_report_json_has_the_second_wave_fields(candidate):
+    interview = finished_job_interview(candidate)
+    interview.ended_at = interview.started_at + timedelta(seconds=50)
+    interview.save(update_fields=["ended_at"])
+    feedback_generate(interview_id=interview.pk)
+
+    body = api_as(candidate).get(_url(interview.pk)).json()
+
+    assert body["rubric"] is None  # no scores, no rubric
+    assert body["duration_seconds"] == 50
+    assert body["setup"] == {
+        "job_title": "Product manager",
+        "job_description": "Own the roadmap for a B2B analytics product.",
+    }
+    assert body["previous"] is None
+    first = body["questions"][0]
+    assert [s["name"] for s in first["signals"]] == list(SIGNAL_NAMES)
+    situation = next(s for s in first["signals"] if s["name"] == "star_situation")
+    assert situation == {
+        "name": "star_situation",
+        "present": True,
+        "evidence": "I was the product manager for our analytics product and owned the roadmap "
+        "with two engineering teams.",
+    }
+    assert first["example_answer"] is None  # a job interview without a key: none invented

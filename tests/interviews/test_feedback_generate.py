@@ -39,6 +39,8 @@ def openai_key(settings, monkeypatch):
     settings.OPENAI_API_KEY = "sk-test"
     settings.REALTIME_BASE_URL = "https://api.openai.com/v1"
     settings.REALTIME_PROVIDER = "openai"
+    settings.OPENAI_BASE_URL = "https://api.openai.com/v1"
+    settings.FEEDBACK_PROVIDER = "openai"
     monkeypatch.setattr(openai_gateway, "_sleep", lambda seconds: None)  # the gateway's back-off
     breaker_reset()
     yield
@@ -110,6 +112,34 @@ def test_case_assessment_is_schema_validated_and_stored(candidate, openai_key, s
     # Each question is graded against its own evaluator context.
     assert "Evaluator context: Split profit into revenue and costs" in body["input"]
     assert "Evaluator context: Break-even is 5000 units" in body["input"]
+
+
+@respx.mock
+def test_an_openai_compatible_base_url_is_where_feedback_is_asked(candidate, openai_key, settings):
+    settings.OPENAI_BASE_URL = "https://llm-gateway.example.com/openai/v1/"
+    route = respx.post("https://llm-gateway.example.com/openai/v1/responses").mock(
+        return_value=_ok("responses_case_feedback.json")
+    )
+    interview = finished_case_interview(candidate)
+
+    feedback.feedback_generate(interview_id=interview.pk)
+
+    assert route.call_count == 1
+    assert Feedback.objects.get(interview=interview).source == "ai+analytics"
+
+
+def test_feedback_provider_none_keeps_reports_measured_even_with_a_key(
+    candidate, openai_key, settings
+):
+    settings.FEEDBACK_PROVIDER = "none"
+    interview = finished_case_interview(candidate)
+
+    with respx.mock(assert_all_called=False) as upstream:
+        route = upstream.post(RESPONSES_URL)
+        feedback.feedback_generate(interview_id=interview.pk)
+
+    assert not route.called
+    assert Feedback.objects.get(interview=interview).source == "analytics"
 
 
 def _generate_answered_with(owner, *payloads: str) -> tuple[respx.Route, Interview]:

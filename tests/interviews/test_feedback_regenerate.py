@@ -57,7 +57,9 @@ def test_an_unfinished_interview_is_refused(candidate):
     "args", [(), ("--failed", "00000000-0000-0000-0000-000000000000"), ("--failed", "--stalled")]
 )
 def test_needs_exactly_one_choice(db, args):
-    with pytest.raises(CommandError, match="either one interview id, --failed or --stalled"):
+    with pytest.raises(
+        CommandError, match="either one interview id, --failed, --stalled or --measured"
+    ):
         _run(*args)
 
 
@@ -94,3 +96,22 @@ def test_celery_beat_requeues_stalled_reports(candidate, settings):
     assert Feedback.objects.get(interview=stuck).attempts == 3
     beat = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert feedback_stalled_requeue_task.name in beat
+
+
+def test_measured_remeasures_written_reports_and_keeps_their_scores(candidate, other_candidate):
+    # A report measured before the analytics changed: stemmed terms, no signals.
+    ready = finished_case_interview(candidate)
+    feedback_generate(interview_id=ready.pk)
+    old = {"overall": {"words": 53, "talk_share": 0.98}, "questions": []}
+    Feedback.objects.filter(interview=ready).update(analytics=old, assessment={"kept": True})
+    pending = finished_case_interview(other_candidate)  # not written yet: left to its task
+
+    out = _run("--measured")
+
+    stored = Feedback.objects.get(interview=ready)
+    assert out.strip() == "re-measured 1 reports"
+    assert stored.assessment == {"kept": True}
+    assert stored.analytics["overall"]["talk_share"] == 0.877
+    assert stored.analytics["questions"][0]["coverage"]["missing"] == ["segment costs"]
+    assert "signals" in stored.analytics["questions"][0]
+    assert not Feedback.objects.filter(interview=pending).exists()

@@ -66,7 +66,7 @@ def test_measured_report_shows_the_analytics_and_no_scores(
     assert '<dd data-metric="words_per_minute">56.4</dd>' in html
     assert '<dd data-metric="fillers_per_minute">4.8</dd>' in html
     assert '<dd data-metric="talk_share">88%</dd>' in html
-    assert '<dd data-metric="coverage">88%</dd>' in html  # 14 of 16 key terms
+    assert '<dd data-metric="coverage">83%</dd>' in html  # 5 of 6 key phrases
     assert 'data-role="analytics-only"' in html
     assert "Limiting factor" not in html  # no scores without an assessment
     assert "What a strong answer contains:</strong> Split profit into revenue" in html
@@ -178,3 +178,75 @@ def test_job_report_charts_talk_time_per_answer(client, candidate):
 
     assert ">Your speaking time per answer, in seconds (measured)</title>" in html
     assert ">A1: 8 s; A2: 9 s</desc>" in html
+
+
+TYPED = (
+    "When I was at my last job, our team was losing customers every month. My task was to find "
+    "out why. First, I analysed the churn data and interviewed ten customers. As a result, churn "
+    "fell from 8% to 5% in a quarter."
+)
+
+
+def test_a_typed_interview_says_what_would_fill_the_talk_time_chart(client, candidate):
+    interview = finished_job_interview(
+        candidate,
+        turns=[
+            (1, "interviewer", "Tell me about a problem you solved.", 0, 3000, "speech"),
+            (1, "candidate", TYPED, 5000, 0, "typed"),
+        ],
+    )
+    interview.ended_at = interview.started_at + timedelta(seconds=50)
+    interview.save(update_fields=["ended_at"])
+    feedback_generate(interview_id=interview.pk)
+    _login(client, candidate)
+
+    html = _page(client, interview).content.decode()
+
+    assert '<dd data-metric="duration">50 s</dd>' in html  # not "0 minutes"
+    assert '<span data-role="duration">50 s</span>' in html
+    assert '<dd data-metric="talk_share">n/a</dd>' in html
+    assert "typed answers are not talk time" in html
+    assert '<dd data-metric="typed_words">43</dd>' in html  # 14 + 7 + 10 + 12
+    # No speaking time at all: a clear "not enough data yet" instead of bars of "0 s"; the
+    # words chart has data.
+    assert "Speaking time per answer: not enough data yet." in html
+    assert "per answer, in seconds" not in html
+    assert ">A1: 43</desc>" in html
+
+
+def test_each_answer_shows_its_measured_structure_signals(client, candidate):
+    interview = finished_job_interview(
+        candidate,
+        turns=[
+            (1, "interviewer", "Tell me.", 0, 1000, "speech"),
+            (1, "candidate", TYPED, 2000, 0, "typed"),
+        ],  # fmt: skip
+    )
+    feedback_generate(interview_id=interview.pk)
+    _login(client, candidate)
+
+    html = _page(client, interview).content.decode()
+
+    assert 'data-role="signals"' in html
+    assert '<li data-signal="star_result" data-present="true"' in html
+    assert "<q>As a result, churn fell from 8% to 5% in a quarter.</q>" in html
+    assert '<li data-signal="hedging" data-present="false" class="signal signal-good">' in html
+    assert '<li data-signal="answer_first" data-present="false" class="signal signal-work">' in html
+
+
+def test_the_report_shows_the_job_it_was_for_and_the_case_example(client, candidate):
+    job = finished_job_interview(candidate)
+    case = finished_case_interview(candidate)
+    for interview in (job, case):
+        feedback_generate(interview_id=interview.pk)
+    _login(client, candidate)
+
+    job_html = _page(client, job).content.decode()
+    case_html = _page(client, case).content.decode()
+
+    assert '<span data-role="setup-job-title">Product manager</span>' in job_html
+    assert "Own the roadmap for a B2B analytics product." in job_html
+    assert 'data-role="example-answer"' not in job_html  # no key, no case: nothing invented
+    assert "Our client makes widgets and its profits fell last year." in case_html
+    assert case_html.count('data-role="example-answer"') == 2
+    assert '<span class="badge">example</span>' in case_html

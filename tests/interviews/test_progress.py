@@ -145,3 +145,18 @@ def test_case_and_job_scores_are_separate_lines(client, candidate):
     chart = html.split("Average score over time, 1 to 5</title>")[1].split("</svg>")[0]
     assert chart.count("<polyline") == 2
     assert "Case interviews: " in chart and "Job interviews: " in chart
+
+
+def test_charts_with_nothing_to_draw_say_what_would_fill_them(client, candidate):
+    typed = " ".join(["Revenue fell because volume dropped in the north region."] * 4)
+    interview = finished_job_interview(
+        candidate, turns=[(1, "candidate", typed, 0, 0, "typed")], feedback_status="pending"
+    )
+    feedback_generate(interview_id=interview.pk)
+    _login(client, candidate)
+
+    html = client.get("/progress/").content.decode()
+
+    assert "Words per minute: not enough data yet." in html
+    assert "Filler words per minute: not enough data yet." in html
+    assert "<svg" not in html  # no empty 0-1 frames

@@ -64,7 +64,41 @@ def test_anyone_with_the_link_reads_the_report_read_only(
     assert f"/interviews/{interview.pk}/" not in html
 
 
-def test_revoked_link_is_404(client, candidate):
+def _says_gone(response) -> None:
+    assert response.status_code == 410
+    assert "This link was revoked or has expired." in response.content.decode()
+    assert "Split profit into revenue" not in response.content.decode()
+
+
+def test_creating_again_shows_the_same_live_link_with_a_copy_button(client, candidate):
+    interview = _reported(candidate)
+    _login(client, candidate)
+
+    first = _share(client, interview)
+    again = _share(client, interview)
+
+    assert again.pk == first.pk
+    assert ReportShare.objects.filter(interview=interview).count() == 1
+    page = client.get(f"/interviews/{interview.pk}/").content.decode()
+    assert page.count('data-role="share-link"') == 1
+    assert f'data-action="copy-share" data-target="share-url-{first.pk}"' in page
+    assert f'id="share-url-{first.pk}" value="http://testserver/r/{first.token}/"' in page
+    assert 'data-action="create-share"' not in page  # one live link: nothing more to create
+    assert "/static/js/report.js" in page
+
+
+def test_after_revoking_a_new_link_can_be_made(client, candidate):
+    interview = _reported(candidate)
+    _login(client, candidate)
+    first = _share(client, interview)
+    client.post(f"/interviews/{interview.pk}/share/{first.pk}/revoke/")
+
+    second = _share(client, interview)
+
+    assert second.pk != first.pk and second.token != first.token
+
+
+def test_revoked_link_says_so(client, candidate, django_assert_num_queries):
     interview = _reported(candidate)
     _login(client, candidate)
     share = _share(client, interview)
@@ -75,10 +109,11 @@ def test_revoked_link_is_404(client, candidate):
     share.refresh_from_db()
     assert share.revoked_at is not None
     client.logout()
-    assert client.get(f"/r/{share.token}/").status_code == 404
+    with django_assert_num_queries(1):  # the share, with its interview and feedback
+        _says_gone(client.get(f"/r/{share.token}/"))
 
 
-def test_expired_link_is_404(client, candidate):
+def test_expired_link_says_so(client, candidate):
     interview = _reported(candidate)
     _login(client, candidate)
     share = _share(client, interview)
@@ -86,7 +121,7 @@ def test_expired_link_is_404(client, candidate):
     assert client.get(f"/r/{share.token}/").status_code == 200
 
     with time_machine.travel(timezone.now() + timedelta(days=SHARE_DAYS, seconds=1)):
-        assert client.get(f"/r/{share.token}/").status_code == 404
+        _says_gone(client.get(f"/r/{share.token}/"))
 
 
 def test_unknown_token_is_404(client, db):

@@ -26,6 +26,8 @@ print(json.dumps({
     "email": s.EMAIL_BACKEND,
     "realtime_base_url": s.REALTIME_BASE_URL,
     "realtime_provider": s.REALTIME_PROVIDER,
+    "feedback_provider": s.FEEDBACK_PROVIDER,
+    "openai_base_url": s.OPENAI_BASE_URL,
     "debug": s.DEBUG,
     "verification": s.ACCOUNT_EMAIL_VERIFICATION,
     "conn_max_age": s.DATABASES["default"].get("CONN_MAX_AGE"),
@@ -64,6 +66,7 @@ def test_no_environment_runs_embedded():
     assert shown["email"] == "django.core.mail.backends.console.EmailBackend"
     assert shown["realtime_base_url"] == "http://127.0.0.1:8765/v1"
     assert shown["realtime_provider"] == "local"
+    assert shown["feedback_provider"] == "none"
     assert shown["debug"] is False
     assert shown["verification"] == "optional"
 
@@ -86,7 +89,24 @@ def test_production_environment_switches_every_service_on():
     assert shown["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert shown["realtime_base_url"] == "https://api.openai.com/v1"
     assert shown["realtime_provider"] == "openai"
+    assert shown["feedback_provider"] == "openai"
     assert shown["verification"] == "mandatory"
+
+
+def test_an_openai_compatible_endpoint_keeps_ai_feedback_on():
+    # A proxy's URL says nothing about who is behind it: the key switches OpenAI on.
+    proxy = "https://llm-gateway.example.com/openai/v1"
+    shown = _settings({"OPENAI_API_KEY": "sk-test-not-real", "OPENAI_BASE_URL": proxy})
+    assert (shown["openai_base_url"], shown["realtime_base_url"]) == (proxy, proxy)
+    assert (shown["feedback_provider"], shown["realtime_provider"]) == ("openai", "openai")
+    off = _settings({"OPENAI_API_KEY": "sk-test-not-real", "FEEDBACK_PROVIDER": "none"})
+    assert off["feedback_provider"] == "none"
+
+
+def test_an_unknown_feedback_provider_refuses_to_start():
+    result = _run(["manage.py", "check"], {"FEEDBACK_PROVIDER": "gemini"})
+    assert result.returncode != 0
+    assert "FEEDBACK_PROVIDER must be 'openai' or 'none'" in result.stderr
 
 
 def test_check_deploy_is_clean_with_production_env():

@@ -82,6 +82,8 @@ def safety_identifier_for(*, user_id: object) -> str:
 
 
 def _url(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
     return f"{settings.REALTIME_BASE_URL.rstrip('/')}/{path.lstrip('/')}"
 
 
@@ -291,7 +293,7 @@ def responses_create(
     text_format = {"type": "json_schema", "name": schema_name, "strict": True, "schema": schema}
     response = request(
         "POST",
-        "responses",
+        f"{settings.OPENAI_BASE_URL.rstrip('/')}/responses",  # any OpenAI-compatible endpoint
         json={
             "model": model,
             "instructions": instructions,
