@@ -154,8 +154,9 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _shared_recording(share: object) -> object:
-    # Only when the owner ticked "include the recording" on this link.
-    if share is None or not share.include_recording:
+    # Only a live link (the lookup also finds revoked and expired ones, to say so) whose owner
+    # ticked "include the recording".
+    if share is None or not share.is_valid or not share.include_recording:
         return None
     return recordings.recording_ready(interview=share.interview)
 

@@ -155,8 +155,8 @@ def test_practise_one_case_question_again(client, subscriber, previous, django_a
     client.get(f"/interviews/{again.pk}/")  # warms the cached billing snapshot
 
     # session, user, interview, transcript turns, feedback, the previous attempt's feedback,
-    # live share links
-    with django_assert_num_queries(7):
+    # live share links, the recording
+    with django_assert_num_queries(8):
         html = client.get(f"/interviews/{again.pk}/").content.decode()
 
     assert 'data-role="retry-delta"' in html
