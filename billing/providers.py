@@ -1,5 +1,7 @@
 """Payment providers behind one interface: Stripe Checkout when STRIPE_SECRET_KEY is set,
-otherwise a local test mode whose "Pay" button runs the same fulfilment service.
+otherwise a local test mode whose "Pay" button runs the same fulfilment service, but only when
+DEBUG is on or PAYMENTS_TEST_MODE=true says so explicitly. With neither, purchases are switched
+off (the pricing page says so): a production server never hands out credits for free.
 
 This is the only module that imports `stripe`.
 """
@@ -41,8 +43,17 @@ class CheckoutSession:
 
 
 def provider_name() -> str:
-    """The provider new checkouts use: "stripe" with a secret key, "test" otherwise."""
-    return "stripe" if settings.STRIPE_SECRET_KEY else "test"
+    """The provider new checkouts use: "stripe", "test" (allowed test mode) or "none" (off)."""
+    if settings.STRIPE_SECRET_KEY:
+        return "stripe"
+    if settings.DEBUG or settings.PAYMENTS_TEST_MODE:
+        return "test"
+    return "none"
+
+
+def purchases_enabled() -> bool:
+    """Whether anything can be bought on this server right now."""
+    return provider_name() != "none"
 
 
 def checkout_create(

@@ -29,6 +29,12 @@ def _eager_celery_and_clean_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _payments_test_mode(settings):
+    # Tests run with DEBUG off, as production does; the simulated checkout must be asked for.
+    settings.PAYMENTS_TEST_MODE = True
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Personas are created in most tests; the production hasher costs ~0.5 s of CPU per user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -200,6 +200,9 @@ INTERVIEW_TIME_LIMIT_MINUTES = env.int("INTERVIEW_TIME_LIMIT_MINUTES", default=3
 BILLING_SNAPSHOT_TTL = env.int("BILLING_SNAPSHOT_TTL", default=300)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Without Stripe, the local test-mode checkout (credits for nothing) runs only under DEBUG or when
+# switched on here explicitly; otherwise purchases are off and the pricing page says so.
+PAYMENTS_TEST_MODE = env.bool("PAYMENTS_TEST_MODE", default=False)
 
 # --- Realtime upstream: the local engine unless an OpenAI key is set --------------------------
 LOCAL_ENGINE_KEY = "vocahire-local-engine-key"
