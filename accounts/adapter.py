@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from accounts import services
 from accounts.models import User
+from vocahire.lib.client_ip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,3 +18,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             services.profile_for(user)
         return user
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's rate limits (sign-up, reset, login) key on the same address as everything else.
+        return client_ip(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.utils import has_verified_email
+from django.conf import settings
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
@@ -12,12 +13,14 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from accounts.lockout import LOCKED_OUT_DETAIL
 from vocahire.lib.api import ApiError
+from vocahire.lib.client_ip import ClientIpThrottleMixin
 
 _WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="api"'}
 
 
-class TokenThrottle(AnonRateThrottle):
+class TokenThrottle(ClientIpThrottleMixin, AnonRateThrottle):
     """Slow down password guessing per client address."""
 
     scope = "auth_token"
@@ -42,10 +45,17 @@ class TokenObtainApi(TokenObtainPairView):
     serializer_class = InputSerializer
 
     def post(self, request: Request, *args: object, **kwargs: object) -> Response:
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data, context={"request": request})
         try:
             serializer.is_valid(raise_exception=True)
         except AuthenticationFailed:
+            if getattr(request, "axes_locked_out", False):
+                raise ApiError(
+                    LOCKED_OUT_DETAIL,
+                    "too_many_login_attempts",
+                    429,
+                    headers={"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))},
+                ) from None
             raise ApiError(
                 "The email or password is not correct.",
                 "invalid_credentials",

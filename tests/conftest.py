@@ -23,6 +23,9 @@ def _eager_celery_and_clean_cache(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    # Login lockouts (django-axes) live in the database and roll back with each test; rate limits
+    # (allauth's, DRF's) live in the cache, cleared here: tests may sign in as often as they like
+    # while the protection itself stays on.
     cache.clear()
     yield
     cache.clear()

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "axes",
     "accounts",
     "billing",
     "interviews",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "vocahire.lib.middleware.DatabaseUnavailableMiddleware",
+    # Last, so it turns a lockout flagged anywhere below into the 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vocahire.urls"
@@ -142,6 +145,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Vocahire <noreply@vo
 # --- Auth and accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every password check for a locked-out account or address (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -162,6 +167,28 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Vocahire] "
 RESUME_MAX_BYTES = 2 * 1024 * 1024
+
+# --- Client address and login protection ---------------------------------------------------------
+# How many proxies of ours append to X-Forwarded-For in front of the app (0: none, the header is
+# ignored). Every limit and lockout reads the client address through vocahire.lib.client_ip.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# django-axes: failed password checks are counted in the database per account and per address,
+# on every surface (sign-in page, admin, API tokens); past the limit both are locked for a while.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "vocahire.lib.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no row each
+AXES_VERBOSE = False
+ACCOUNT_RATE_LIMITS = {
+    # Failed passwords are axes' job on every surface (one count, kept in the database).
+    "login_failed": None,
+    # Sign-ups per client address; each new account may receive free credits.
+    "signup": env.str("SIGNUP_RATE", default="5/h/ip"),
+}
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 
@@ -175,6 +202,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vocahire.lib.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Any throttle not keyed through vocahire.lib.client_ip still trusts only our own proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
@@ -251,5 +280,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One structured line per mint says everything about the upstream call; httpx's own
     # per-request INFO line would double the log volume on the hot path.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
