@@ -125,8 +125,9 @@ def test_authenticating_with_a_token_costs_one_query(
     api_client, candidate, django_assert_num_queries
 ):
     access = _pair(api_client)["access"]
-    from accounts.tokens import VersionedJWTAuthentication
     from rest_framework.test import APIRequestFactory
+
+    from accounts.tokens import VersionedJWTAuthentication
 
     request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {access}")
     with django_assert_num_queries(1):  # the user row; the claims are compared in memory
