@@ -103,19 +103,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: local memory embedded, Redis from REDIS_URL ---------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def redis_cache_config(url: str, *, key_prefix: str = "vocahire") -> dict:
+    """The default cache on Redis; while Redis is unreachable it counts in process memory."""
+    return {
+        "BACKEND": "vocahire.lib.cache.FallbackRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
+        "KEY_PREFIX": key_prefix,
+    }
+
+
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-            },
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="vocahire"),
-        }
+        "default": redis_cache_config(
+            REDIS_URL, key_prefix=env.str("CACHE_KEY_PREFIX", default="vocahire")
+        )
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

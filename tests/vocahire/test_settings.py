@@ -81,7 +81,7 @@ def test_production_environment_switches_every_service_on():
     )
     assert shown["engine"] == "django.db.backends.postgresql"
     assert shown["conn_max_age"] > 0 and shown["conn_health_checks"] is True
-    assert shown["cache"] == "django_redis.cache.RedisCache"
+    assert shown["cache"] == "vocahire.lib.cache.FallbackRedisCache"  # django-redis, with fallback
     assert shown["eager"] is False
     assert shown["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert shown["realtime_base_url"] == "https://api.openai.com/v1"
