@@ -23,10 +23,17 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # The development key is public: with it anyone could forge sessions, reset links and API
 # tokens. A site that answers to a real host name must not start with it.
+
+
+def _public_hosts(hosts: list[str]) -> set[str]:
+    """The host names that are not this machine: a real site answers to one of them."""
+    return set(hosts) - {"127.0.0.1", "localhost", "testserver", "[::1]"}
+
+
 if (
     not DEBUG
     and SECRET_KEY == "django-insecure-vocahire-embedded-development-key"
-    and set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "testserver", "[::1]"}
+    and _public_hosts(ALLOWED_HOSTS)
 ):
     raise ImproperlyConfigured(
         "Set SECRET_KEY: the built-in development key is public and must not sign sessions "
@@ -150,6 +157,14 @@ CELERY_BEAT_SCHEDULE = {
 # --- Email: console embedded, SMTP from EMAIL_URL ---------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Vocahire <noreply@vocahire.local>")
+# Console email on a real site would write password-reset and confirmation links into the web log.
+_CONSOLE_EMAIL = globals()["EMAIL_BACKEND"].endswith("console.EmailBackend")
+if not DEBUG and _CONSOLE_EMAIL and _public_hosts(ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL: without it, password-reset and confirmation links for "
+        + ", ".join(ALLOWED_HOSTS)
+        + " would be printed to the server log instead of emailed."
+    )
 
 # --- Auth and accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -170,7 +185,12 @@ LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Mandatory: sign-up credits follow a confirmed address, and sign-up cannot tell whether an email
+# is registered (allauth's enumeration prevention needs it). Under `make run` (DEBUG, console
+# email) the "check your email" page carries the confirmation link itself.
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
