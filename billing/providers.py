@@ -8,7 +8,6 @@ This is the only module that imports `stripe`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import stripe
 from django.conf import settings
 from django.urls import reverse
+
+from vocahire.lib.jsonparse import JSONRejected, json_loads_bounded
 
 if TYPE_CHECKING:
     from billing.models import Payment
@@ -34,6 +35,10 @@ class PaymentProviderError(Exception):
 
 class WebhookSignatureInvalid(Exception):
     """The webhook body does not carry a valid signature for our secret."""
+
+
+class WebhookPayloadInvalid(Exception):
+    """Correctly signed, but not an event we can read (not JSON, too deep, missing fields)."""
 
 
 @dataclass(frozen=True)
@@ -83,11 +88,34 @@ def webhook_event_construct(*, payload: bytes, signature: str) -> dict[str, Any]
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise WebhookSignatureInvalid("No webhook secret is configured.")
     try:
-        stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8", errors="replace"),
+            signature,
+            settings.STRIPE_WEBHOOK_SECRET,
+            stripe.Webhook.DEFAULT_TOLERANCE,
+        )
     except (stripe.SignatureVerificationError, ValueError) as exc:
         raise WebhookSignatureInvalid(str(exc)) from exc
-    # Verified: keep the body exactly as Stripe sent it (plain JSON, no StripeObject wrappers).
-    return json.loads(payload)
+    # Verified: keep the body exactly as Stripe sent it (plain JSON, no StripeObject wrappers),
+    # parsed within bounds and checked for the fields every handler reads.
+    try:
+        event = json_loads_bounded(payload)
+    except JSONRejected as exc:
+        raise WebhookPayloadInvalid(str(exc)) from exc
+    if not _event_shape_ok(event):
+        raise WebhookPayloadInvalid("The event lacks an id, a type or a data object.")
+    return event
+
+
+def _event_shape_ok(event: Any) -> bool:
+    return (
+        isinstance(event, dict)
+        and isinstance(event.get("id"), str)
+        and 0 < len(event["id"]) <= 200
+        and isinstance(event.get("type"), str)
+        and isinstance(event.get("data"), dict)
+        and isinstance(event["data"].get("object"), dict)
+    )
 
 
 @cache
