@@ -12,7 +12,6 @@ from accounts import services
 from accounts.models import User
 from vocahire.lib.client_ip import client_ip
 
-
 DEV_CONFIRMATION_URL_KEY = "dev_confirmation_url"
 
 
@@ -28,7 +27,9 @@ class AccountAdapter(DefaultAccountAdapter):
             services.profile_for(user)
         return user
 
-    def send_confirmation_mail(self, request: HttpRequest, emailconfirmation: Any, signup: bool) -> None:
+    def send_confirmation_mail(
+        self, request: HttpRequest, emailconfirmation: Any, signup: bool
+    ) -> None:
         super().send_confirmation_mail(request, emailconfirmation, signup)
         if confirmation_link_shown_on_page():
             # Development with console email: there is no mailbox to open, so the "check your
