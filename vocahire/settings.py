@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "allauth",
     "allauth.account",
     "axes",
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vocahire.lib.headers.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -306,6 +309,46 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+
+# Content-Security-Policy (django-csp): scripts only from our own files (no inline script, no
+# on*= handlers, no eval); the room fetches from our API and, while the ek_ path exists, from the
+# realtime upstream's origin (added per response from REALTIME_BASE_URL by
+# vocahire.lib.headers). Inline styles stay allowed (templates and the admin use them).
+_CSP_NONE, _CSP_SELF = "'none'", "'self'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF, "'unsafe-inline'"],
+        "img-src": [_CSP_SELF, "data:"],
+        "media-src": [_CSP_SELF, "blob:"],
+        "font-src": [_CSP_SELF],
+        "connect-src": [_CSP_SELF],
+        "object-src": [_CSP_NONE],
+        "base-uri": [_CSP_SELF],
+        "frame-ancestors": [_CSP_NONE],
+        # Checkout posts to us, then redirects to Stripe's hosted page.
+        "form-action": [_CSP_SELF, "https://checkout.stripe.com"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page may use these; the interview room alone
+# re-grants the microphone to itself (vocahire.lib.headers.microphone_allowed).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 # --- Static, i18n, logging -------------------------------------------------------------------------
 STATIC_URL = "/static/"
