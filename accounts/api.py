@@ -21,7 +21,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from accounts import tokens
 from accounts.lockout import LOCKED_OUT_DETAIL
 from accounts.models import User
-from vocahire.lib.api import ApiError, ErrorOutput
+from vocahire.lib.api import ApiError
 from vocahire.lib.client_ip import ClientIpThrottleMixin
 
 _WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="api"'}
@@ -114,10 +114,7 @@ class LogoutApi(APIView):
         operation_id="auth_logout",
         request=InputSerializer,
         responses={
-            204: OpenApiResponse(description="Signed out: every token of the account is revoked."),
-            400: ErrorOutput,
-            401: ErrorOutput,
-            429: ErrorOutput,
+            204: OpenApiResponse(description="Signed out: every token of the account is revoked.")
         },
     )
     def post(self, request: Request) -> Response:

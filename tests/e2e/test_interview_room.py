@@ -475,3 +475,16 @@ def test_an_answer_typed_while_the_interviewer_talks_is_still_answered(page: Pag
     expect(page.locator('[data-role="transcript"] li[data-source="typed"]')).to_have_count(1)
     expect(page.locator(INTERVIEWER_TURNS)).to_have_count(2)
     expect(page.locator(INTERVIEWER_TURNS).nth(1)).to_contain_text("Walk me through a project")
+
+
+def test_pages_report_csp_violations_to_the_tests(page: Page, live_server, db):
+    # The guard in the `page` fixture sees what Chromium blocks: an inline script is refused.
+    page.goto(f"{live_server.url}/")
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.x = 1';"
+            " document.body.appendChild(s); }"
+        )
+    assert page.evaluate("() => window.x") is None
+    assert page.csp_violations
+    page.csp_violations.clear()

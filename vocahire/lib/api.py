@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework_simplejwt.exceptions import AuthenticationFailed as JwtAuthenticationFailed
@@ -23,13 +23,6 @@ class ApiError(exceptions.APIException):
         super().__init__(detail=detail, code=code)
         self.status_code = status_code
         self.headers = headers or {}
-
-
-class ErrorOutput(serializers.Serializer):
-    """Every API error: a sentence a person can act on and a machine-readable code."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
 
 
 _DEFAULT_CODES = {

@@ -45,7 +45,7 @@ def json_loads_bounded(
     try:
         value = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise JSONRejected("The request body is not valid JSON.") from None
+        raise JSONRejected("JSON parse error: the request body is not valid JSON.") from None
     if json_depth_exceeds(value, max_depth):
         raise JSONRejected(f"The JSON is nested more than {max_depth} levels deep.")
     return value
