@@ -34,6 +34,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Carried in every API token ("ver"); raising it (API logout) revokes all the user's tokens.
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

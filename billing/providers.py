@@ -1,12 +1,13 @@
 """Payment providers behind one interface: Stripe Checkout when STRIPE_SECRET_KEY is set,
-otherwise a local test mode whose "Pay" button runs the same fulfilment service.
+otherwise a local test mode whose "Pay" button runs the same fulfilment service, but only when
+DEBUG is on or PAYMENTS_TEST_MODE=true says so explicitly. With neither, purchases are switched
+off (the pricing page says so): a production server never hands out credits for free.
 
 This is the only module that imports `stripe`.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import stripe
 from django.conf import settings
 from django.urls import reverse
+
+from vocahire.lib.jsonparse import JSONRejected, json_loads_bounded
 
 if TYPE_CHECKING:
     from billing.models import Payment
@@ -34,6 +37,10 @@ class WebhookSignatureInvalid(Exception):
     """The webhook body does not carry a valid signature for our secret."""
 
 
+class WebhookPayloadInvalid(Exception):
+    """Correctly signed, but not an event we can read (not JSON, too deep, missing fields)."""
+
+
 @dataclass(frozen=True)
 class CheckoutSession:
     url: str
@@ -41,8 +48,17 @@ class CheckoutSession:
 
 
 def provider_name() -> str:
-    """The provider new checkouts use: "stripe" with a secret key, "test" otherwise."""
-    return "stripe" if settings.STRIPE_SECRET_KEY else "test"
+    """The provider new checkouts use: "stripe", "test" (allowed test mode) or "none" (off)."""
+    if settings.STRIPE_SECRET_KEY:
+        return "stripe"
+    if settings.DEBUG or settings.PAYMENTS_TEST_MODE:
+        return "test"
+    return "none"
+
+
+def purchases_enabled() -> bool:
+    """Whether anything can be bought on this server right now."""
+    return provider_name() != "none"
 
 
 def checkout_create(
@@ -72,11 +88,34 @@ def webhook_event_construct(*, payload: bytes, signature: str) -> dict[str, Any]
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise WebhookSignatureInvalid("No webhook secret is configured.")
     try:
-        stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8", errors="replace"),
+            signature,
+            settings.STRIPE_WEBHOOK_SECRET,
+            stripe.Webhook.DEFAULT_TOLERANCE,
+        )
     except (stripe.SignatureVerificationError, ValueError) as exc:
         raise WebhookSignatureInvalid(str(exc)) from exc
-    # Verified: keep the body exactly as Stripe sent it (plain JSON, no StripeObject wrappers).
-    return json.loads(payload)
+    # Verified: keep the body exactly as Stripe sent it (plain JSON, no StripeObject wrappers),
+    # parsed within bounds and checked for the fields every handler reads.
+    try:
+        event = json_loads_bounded(payload)
+    except JSONRejected as exc:
+        raise WebhookPayloadInvalid(str(exc)) from exc
+    if not _event_shape_ok(event):
+        raise WebhookPayloadInvalid("The event lacks an id, a type or a data object.")
+    return event
+
+
+def _event_shape_ok(event: Any) -> bool:
+    return (
+        isinstance(event, dict)
+        and isinstance(event.get("id"), str)
+        and 0 < len(event["id"]) <= 200
+        and isinstance(event.get("type"), str)
+        and isinstance(event.get("data"), dict)
+        and isinstance(event["data"].get("object"), dict)
+    )
 
 
 @cache

@@ -300,6 +300,10 @@ def checkout_start(
     cancel_url: str,
 ) -> str:
     """Record a pending payment for an active pack or plan; return the provider's checkout URL."""
+    if not providers.purchases_enabled():
+        raise BillingError(
+            "Purchases are not available on this server at the moment.", "purchases_disabled"
+        )
     pack, plan = _purchasable(pack_slug=pack_slug, plan_slug=plan_slug)
     if plan is not None and subscription_is_active(user_id=user_id):
         # A second plan would bill twice for the same access.

@@ -123,6 +123,11 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         )
     except providers.WebhookSignatureInvalid:
         return HttpResponse("invalid signature", status=400, content_type="text/plain")
+    except providers.WebhookPayloadInvalid as exc:
+        # Signed by Stripe but unreadable: a retry would not help, so 400, and keep it for staff.
+        logger.warning("stripe webhook: signed but malformed (%s)", exc)
+        webhooks.webhook_malformed_record(provider="stripe", payload=request.body, reason=str(exc))
+        return HttpResponse("malformed event", status=400, content_type="text/plain")
     stored = webhooks.webhook_event_record(provider="stripe", event=event)
     try:
         webhooks.webhook_event_process(event_id=stored.event_id)

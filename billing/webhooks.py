@@ -6,6 +6,7 @@ idempotent too, so a replay that slipped past the event lock still changes nothi
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +37,24 @@ def webhook_event_record(*, provider: str, event: dict[str, Any]) -> WebhookEven
     stored, _ = WebhookEvent.objects.get_or_create(
         event_id=event["id"],
         defaults={"provider": provider, "type": event.get("type", ""), "payload": event},
+    )
+    return stored
+
+
+def webhook_malformed_record(*, provider: str, payload: bytes, reason: str) -> WebhookEvent:
+    """Keep a signed event we could not read (once per body), with why, for staff to look at."""
+    digest = hashlib.sha256(payload).hexdigest()
+    stored, _ = WebhookEvent.objects.get_or_create(
+        event_id=f"malformed:{digest}",
+        defaults={
+            "provider": provider,
+            "type": "malformed",
+            "payload": {
+                "size": len(payload),
+                "start": payload[:2000].decode("utf-8", "replace").replace("\x00", ""),
+            },
+            "error": reason[:2000],
+        },
     )
     return stored
 

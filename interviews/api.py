@@ -45,7 +45,7 @@ def service_errors(view_method: Callable[..., Response]) -> Callable[..., Respon
 
 class InterviewOutput(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
-    deadline = serializers.DateTimeField(read_only=True)
+    deadline = serializers.DateTimeField(read_only=True, allow_null=True)  # null until started
     case = serializers.SerializerMethodField()
     urls = serializers.SerializerMethodField()
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from interviews import recordings, services
 from interviews.models import Case, Feedback, Interview, TranscriptTurn
+from vocahire.lib.headers import microphone_allowed
 
 DASHBOARD_ROWS = 50
 
@@ -127,6 +128,7 @@ def _transcript_by_question(interview: Interview) -> list[dict]:
     ]
 
 
+@microphone_allowed
 @login_required
 def interview_room(request: HttpRequest, interview_id: object) -> HttpResponse:
     interview = interview_for_page(request, interview_id)

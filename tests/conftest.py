@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -23,9 +24,18 @@ def _eager_celery_and_clean_cache(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    # Login lockouts (django-axes) live in the database and roll back with each test; rate limits
+    # (allauth's, DRF's) live in the cache, cleared here: tests may sign in as often as they like
+    # while the protection itself stays on.
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _payments_test_mode(settings):
+    # Tests run with DEBUG off, as production does; the simulated checkout must be asked for.
+    settings.PAYMENTS_TEST_MODE = True
 
 
 @pytest.fixture(autouse=True)
@@ -40,8 +50,13 @@ def postgres_only(db):
         pytest.skip("needs PostgreSQL row locks; run with DATABASE_URL (CI does)")
 
 
-def make_user(email: str, *, credits: int = 0, is_staff: bool = False) -> User:
+def make_user(
+    email: str, *, credits: int = 0, is_staff: bool = False, verified: bool = True
+) -> User:
+    """A person who signed up (and, unless `verified=False`, confirmed their address)."""
     user = User.objects.create_user(email, PASSWORD, is_staff=is_staff)
+    if verified:
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     Profile.objects.create(user=user, display_name=email.split("@")[0].title())
     if credits:
         billing.credits_grant(

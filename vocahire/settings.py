@@ -23,10 +23,17 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # The development key is public: with it anyone could forge sessions, reset links and API
 # tokens. A site that answers to a real host name must not start with it.
+
+
+def _public_hosts(hosts: list[str]) -> set[str]:
+    """The host names that are not this machine: a real site answers to one of them."""
+    return set(hosts) - {"127.0.0.1", "localhost", "testserver", "[::1]"}
+
+
 if (
     not DEBUG
     and SECRET_KEY == "django-insecure-vocahire-embedded-development-key"
-    and set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "testserver", "[::1]"}
+    and _public_hosts(ALLOWED_HOSTS)
 ):
     raise ImproperlyConfigured(
         "Set SECRET_KEY: the built-in development key is public and must not sign sessions "
@@ -43,10 +50,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "allauth",
     "allauth.account",
+    "axes",
     "accounts",
     "billing",
     "interviews",
@@ -55,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vocahire.lib.headers.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "vocahire.lib.middleware.DatabaseUnavailableMiddleware",
+    # Last, so it turns a lockout flagged anywhere below into the 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vocahire.urls"
@@ -99,19 +113,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: local memory embedded, Redis from REDIS_URL ---------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def redis_cache_config(url: str, *, key_prefix: str = "vocahire") -> dict:
+    """The default cache on Redis; while Redis is unreachable it counts in process memory."""
+    return {
+        "BACKEND": "vocahire.lib.cache.FallbackRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
+        "KEY_PREFIX": key_prefix,
+    }
+
+
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-            },
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="vocahire"),
-        }
+        "default": redis_cache_config(
+            REDIS_URL, key_prefix=env.str("CACHE_KEY_PREFIX", default="vocahire")
+        )
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -142,10 +164,20 @@ CELERY_BEAT_SCHEDULE = {
 # --- Email: console embedded, SMTP from EMAIL_URL ---------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Vocahire <noreply@vocahire.local>")
+# Console email on a real site would write password-reset and confirmation links into the web log.
+_CONSOLE_EMAIL = globals()["EMAIL_BACKEND"].endswith("console.EmailBackend")
+if not DEBUG and _CONSOLE_EMAIL and _public_hosts(ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL: without it, password-reset and confirmation links for "
+        + ", ".join(ALLOWED_HOSTS)
+        + " would be printed to the server log instead of emailed."
+    )
 
 # --- Auth and accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every password check for a locked-out account or address (django-axes).
+    "accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -160,12 +192,39 @@ LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Mandatory: sign-up credits follow a confirmed address, and sign-up cannot tell whether an email
+# is registered (allauth's enumeration prevention needs it). Under `make run` (DEBUG, console
+# email) the "check your email" page carries the confirmation link itself.
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Vocahire] "
 RESUME_MAX_BYTES = 2 * 1024 * 1024
+
+# --- Client address and login protection ---------------------------------------------------------
+# How many proxies of ours append to X-Forwarded-For in front of the app (0: none, the header is
+# ignored). Every limit and lockout reads the client address through vocahire.lib.client_ip.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# django-axes: failed password checks are counted in the database per account and per address,
+# on every surface (sign-in page, admin, API tokens); past the limit both are locked for a while.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "vocahire.lib.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no row each
+AXES_VERBOSE = False
+ACCOUNT_RATE_LIMITS = {
+    # Failed passwords are axes' job on every surface (one count, kept in the database).
+    "login_failed": None,
+    # Sign-ups per client address; each new account may receive free credits.
+    "signup": env.str("SIGNUP_RATE", default="5/h/ip"),
+}
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 
@@ -189,19 +248,35 @@ RECORDING_RETENTION_DAYS = env.int("RECORDING_RETENTION_DAYS", default=30)
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's, also refusing tokens from before an API logout or a password change.
+        "accounts.tokens.VersionedJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vocahire.lib.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Size- and depth-bounded JSON: a malformed or 100,000-deep body is a 400, never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "vocahire.lib.jsonparse.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Any throttle not keyed through vocahire.lib.client_ip still trusts only our own proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
     "USER_ID_FIELD": "id",
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # A refresh token works once: each refresh returns a new one and blacklists the old.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    # Tokens carry a hash of the password: changing or resetting it ends them (accounts.tokens).
+    "CHECK_REVOKE_TOKEN": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vocahire API",
@@ -212,6 +287,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vocahire.lib.schema.common_error_responses",
+    ],
 }
 
 # --- Product --------------------------------------------------------------------------------------
@@ -221,6 +300,9 @@ INTERVIEW_TIME_LIMIT_MINUTES = env.int("INTERVIEW_TIME_LIMIT_MINUTES", default=3
 BILLING_SNAPSHOT_TTL = env.int("BILLING_SNAPSHOT_TTL", default=300)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Without Stripe, the local test-mode checkout (credits for nothing) runs only under DEBUG or when
+# switched on here explicitly; otherwise purchases are off and the pricing page says so.
+PAYMENTS_TEST_MODE = env.bool("PAYMENTS_TEST_MODE", default=False)
 
 # --- Realtime upstream: the local engine unless an OpenAI key is set --------------------------
 LOCAL_ENGINE_KEY = "vocahire-local-engine-key"
@@ -273,6 +355,46 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+
+# Content-Security-Policy (django-csp): scripts only from our own files (no inline script, no
+# on*= handlers, no eval); the room fetches from our API and, while the ek_ path exists, from the
+# realtime upstream's origin (added per response from REALTIME_BASE_URL by
+# vocahire.lib.headers). Inline styles stay allowed (templates and the admin use them).
+_CSP_NONE, _CSP_SELF = "'none'", "'self'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_SELF],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF, "'unsafe-inline'"],
+        "img-src": [_CSP_SELF, "data:"],
+        "media-src": [_CSP_SELF, "blob:"],
+        "font-src": [_CSP_SELF],
+        "connect-src": [_CSP_SELF],
+        "object-src": [_CSP_NONE],
+        "base-uri": [_CSP_SELF],
+        "frame-ancestors": [_CSP_NONE],
+        # Checkout posts to us, then redirects to Stripe's hosted page.
+        "form-action": [_CSP_SELF, "https://checkout.stripe.com"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page may use these; the interview room alone
+# re-grants the microphone to itself (vocahire.lib.headers.microphone_allowed).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
 # --- Static, i18n, logging -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -289,5 +411,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One structured line per mint says everything about the upstream call; httpx's own
     # per-request INFO line would double the log volume on the hot path.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

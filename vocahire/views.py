@@ -46,16 +46,33 @@ def _cache_ok() -> bool:
         return False
 
 
+def _redis_reachable() -> bool:
+    # Only the Redis cache backend can fall back; local memory is always itself.
+    check = getattr(cache, "redis_available", None)
+    return check() if check is not None else True
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and cache answer; 503 naming what failed."""
+    """200 when the database and cache answer; 503 naming what failed.
+
+    With Redis down the cache falls back to per-process memory: still 200 (the site works, and a
+    load balancer must not take every web process out at once) but "degraded", naming it.
+    """
     checks = {"database": _database_ok(), "cache": _cache_ok()}
     failed = [name for name, ok in checks.items() if not ok]
-    body = {
+    body: dict = {
         "status": "ok" if not failed else "unavailable",
         "checks": {name: "ok" if ok else "failed" for name, ok in checks.items()},
     }
     if failed:
         body["failed"] = failed
+    elif not _redis_reachable():
+        body["status"] = "degraded"
+        body["checks"]["cache"] = "fallback"
+        body["degraded"] = [
+            "Redis is unreachable: rate limits, the circuit breaker and cached snapshots are "
+            "kept per process until it is back."
+        ]
     return JsonResponse(body, status=503 if failed else 200)
 
 

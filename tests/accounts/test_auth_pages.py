@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from accounts.models import Profile, User
 from tests.conftest import PASSWORD
@@ -38,21 +39,43 @@ def test_account_pages_use_the_site_layout(client, db, path):
     assert re.search(r'<label for="id_(login|email)">Email</label>', page)
 
 
-def test_signup_creates_user_and_profile_and_logs_in(client, db):
+def _confirm_from_email(client):
+    key_path = re.search(r"(/accounts/confirm-email/[^/\s]+/)", mail.outbox[-1].body).group(1)
+    return client.post(key_path)
+
+
+def test_signup_creates_user_and_profile_and_confirming_signs_in(client, db):
     response = _signup(client, "New.Person@Example.com")
     assert response.status_code == 302
-    assert response["Location"] == "/dashboard/"
+    assert response["Location"] == "/accounts/confirm-email/"
     user = User.objects.get(email="new.person@example.com")
     assert Profile.objects.filter(user=user).exists()
     assert user.check_password(PASSWORD)
+    assert not _is_logged_in(client)
+
+    confirmed = _confirm_from_email(client)
+
+    assert confirmed.status_code == 302
     assert _is_logged_in(client)
 
 
-def test_signup_with_a_taken_email_is_refused(client, candidate):
-    response = _signup(client, "CANDIDATE@example.com")
-    assert response.status_code == 200
-    assert "already registered" in response.content.decode()
+def test_signup_with_a_taken_email_looks_like_any_other_signup(client, candidate):
+    # No account enumeration: the page cannot tell a registered address from a new one; the
+    # owner of the address gets an email saying an account already exists.
+    taken = _signup(client, "CANDIDATE@example.com")
+    fresh = _signup(Client(), "someone-new@example.com")
+
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
     assert User.objects.filter(email__iexact="candidate@example.com").count() == 1
+    assert mail.outbox[0].to == ["candidate@example.com"]
+    assert "/accounts/confirm-email/" not in mail.outbox[0].body
+
+
+def test_signups_per_address_are_limited(client, db):
+    codes = [_signup(Client(), f"throwaway{n}@example.com").status_code for n in range(6)]
+    assert codes[:5] == [302] * 5
+    assert codes[5] == 429
+    assert User.objects.count() == 5
 
 
 def test_signup_with_mismatched_passwords_is_refused(client, db):
@@ -163,7 +186,7 @@ def test_account_management_pages_use_the_site_layout(client, candidate, path):
 
 
 def test_field_errors_are_tied_to_their_inputs(client, candidate):
-    page = _signup(client, "candidate@example.com").content.decode()
+    page = _signup(client, "not-an-email").content.decode()
     assert 'aria-invalid="true" aria-describedby="email-errors"' in page
     assert '<div id="email-errors">' in page
 

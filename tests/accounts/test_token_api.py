@@ -125,18 +125,31 @@ def test_token_signed_with_another_key_is_401(api_client, candidate):
 
 def test_mandatory_confirmation_also_guards_the_api(api_client, candidate, settings):
     settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    EmailAddress.objects.filter(user=candidate).update(verified=False)
     response = _obtain(api_client)
     assert response.status_code == 403
     assert response.json()["code"] == "email_not_verified"
-    EmailAddress.objects.create(user=candidate, email=candidate.email, verified=True, primary=True)
+    EmailAddress.objects.filter(user=candidate).update(verified=True)
     assert _obtain(api_client).status_code == 200
 
 
-def test_password_guessing_is_throttled(api_client, candidate):
+def test_password_guessing_is_locked_out(api_client, candidate, settings):
     with time_machine.travel(timezone.now(), tick=False):
-        codes = [_obtain(api_client, password=f"guess-{n}").status_code for n in range(21)]
-    assert codes[:20] == [401] * 20
-    assert codes[20] == 429
+        codes = [_obtain(api_client, password=f"guess-{n}").status_code for n in range(11)]
+    limit = settings.AXES_FAILURE_LIMIT
+    assert codes[: limit - 1] == [401] * (limit - 1)
+    assert codes[limit - 1 :] == [429] * (len(codes) - limit + 1)
+
+
+def test_token_requests_are_throttled_per_address(api_client, db):
+    with time_machine.travel(timezone.now(), tick=False):
+        codes = [
+            api_client.post("/api/v1/auth/token/refresh", {"refresh": "x"}, format="json")
+            for _ in range(21)
+        ]
+    assert [r.status_code for r in codes[:20]] == [401] * 20
+    assert codes[20].status_code == 429
+    assert codes[20].json()["code"] == "throttled"
 
 
 SIGN_IN_AGAIN = {

@@ -180,8 +180,21 @@ def page(browser, room_env):
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Every browser test also proves the pages work under our Content-Security-Policy: Chromium
+    # reports each blocked script, fetch or handler on the console.
+    csp_violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.csp_violations = csp_violations  # a test that provokes one on purpose clears it
     yield page
     # Let the room finish its requests before the test database goes away.
     page.evaluate("() => window.vocahireRoom && window.vocahireRoom.quiesce()")
     page.wait_for_function("() => !window.vocahireRoom || window.vocahireRoom.pending === 0")
     context.close()
+    assert not csp_violations, csp_violations

@@ -551,3 +551,16 @@ def test_the_seed_client_flow_with_a_per_question_token_still_works(
     turn = TranscriptTurn.objects.get(interview=interview)
     assert (turn.origin, turn.text) == ("client", result["transcript"])
     assert RealtimeSession.objects.filter(interview=interview, question_number=1).count() == 1
+
+
+def test_pages_report_csp_violations_to_the_tests(page: Page, live_server, db):
+    # The guard in the `page` fixture sees what Chromium blocks: an inline script is refused.
+    page.goto(f"{live_server.url}/")
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.x = 1';"
+            " document.body.appendChild(s); }"
+        )
+    assert page.evaluate("() => window.x") is None
+    assert page.csp_violations
+    page.csp_violations.clear()

@@ -68,7 +68,7 @@ def test_no_environment_runs_embedded():
     assert shown["realtime_provider"] == "local"
     assert shown["feedback_provider"] == "none"
     assert shown["debug"] is False
-    assert shown["verification"] == "optional"
+    assert shown["verification"] == "mandatory"
 
 
 def test_production_environment_switches_every_service_on():
@@ -84,7 +84,7 @@ def test_production_environment_switches_every_service_on():
     )
     assert shown["engine"] == "django.db.backends.postgresql"
     assert shown["conn_max_age"] > 0 and shown["conn_health_checks"] is True
-    assert shown["cache"] == "django_redis.cache.RedisCache"
+    assert shown["cache"] == "vocahire.lib.cache.FallbackRedisCache"  # django-redis, with fallback
     assert shown["eager"] is False
     assert shown["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert shown["realtime_base_url"] == "https://api.openai.com/v1"
@@ -140,4 +140,17 @@ def test_a_public_host_without_a_secret_key_refuses_to_start():
     assert "ImproperlyConfigured: Set SECRET_KEY" in result.stderr
     assert "vocahire.example.com" in result.stderr
     env["SECRET_KEY"] = secrets.token_urlsafe(64)
+    env["EMAIL_URL"] = "smtp+tls://mailer:pw@smtp.example.com:587"
     assert _run(["manage.py", "check"], env).returncode == 0
+
+
+def test_a_public_host_with_console_email_refuses_to_start():
+    # Reset links printed to the web log are readable by anyone who reads the log.
+    env = {
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "vocahire.example.com",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+    }
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set EMAIL_URL" in result.stderr

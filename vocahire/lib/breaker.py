@@ -2,21 +2,25 @@
 fast for 30 s instead of keeping people waiting on a dead upstream.
 
 State lives in Redis when REDIS_URL is set, so all web processes share one breaker; otherwise in
-process memory (the embedded default has one process). Mistakes in our own request (400, 401,
+process memory (the embedded default has one process). While Redis is unreachable each process
+keeps its own state, so the breaker still opens. Mistakes in our own request (400, 401,
 404, 422) say nothing about the upstream's health and do not count as failures.
 """
 
 from __future__ import annotations
 
+import calendar
 import logging
 import math
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pybreaker
 from django.conf import settings
+from redis.exceptions import RedisError
 
 from vocahire.lib.openai_gateway import OpenAIError
 
@@ -55,14 +59,100 @@ class _Breaker(pybreaker.CircuitBreaker):
         return self.state.call(func, *args, **kwargs)
 
 
-class _SharedStorage(pybreaker.CircuitRedisStorage):
-    def _initialize_redis_state(self, state: str) -> None:
-        # The library lets a Redis outage at start-up escape from the constructor; the state
-        # getter re-initialises the keys once Redis answers again.
-        try:
-            super()._initialize_redis_state(state)
-        except Exception:  # noqa: BLE001 - redis errors only, but redis is an optional import
-            logger.warning("breaker: Redis unavailable at start-up, assuming closed")
+class _SharedStorage(pybreaker.CircuitBreakerStorage):
+    """Breaker state in Redis, shared by every process; in this process's memory while Redis is
+    unreachable, so the breaker still opens when Redis and the upstream are down together.
+
+    (pybreaker's own Redis storage swallows Redis errors and reports "closed" with no failures,
+    which is a breaker that can never open.) Redis is retried every RETRY_SECONDS.
+    """
+
+    RETRY_SECONDS = 5.0
+
+    def __init__(self, client: Any) -> None:
+        super().__init__("redis")
+        self._redis = client
+        self._memory = pybreaker.CircuitMemoryStorage(pybreaker.STATE_CLOSED)
+        self._retry_at = 0.0
+
+    @property
+    def shared(self) -> bool:
+        """False while the state is kept in this process only (Redis unreachable)."""
+        return time.monotonic() >= self._retry_at
+
+    def _key(self, name: str) -> str:
+        return f"{NAMESPACE}:pybreaker:{name}"
+
+    def _either(self, on_redis: Callable[[], T], in_memory: Callable[[], T]) -> T:
+        if self.shared:
+            try:
+                return on_redis()
+            except (RedisError, OSError) as exc:
+                logger.warning("breaker: Redis unreachable (%s); state kept per process", exc)
+                self._retry_at = time.monotonic() + self.RETRY_SECONDS
+        return in_memory()
+
+    def _get_int(self, name: str) -> int:
+        return int(self._redis.get(self._key(name)) or 0)
+
+    @property
+    def state(self) -> str:
+        return self._either(
+            lambda: (self._redis.get(self._key("state")) or b"closed").decode(),
+            lambda: self._memory.state,
+        )
+
+    @state.setter
+    def state(self, state: str) -> None:
+        def in_memory() -> None:
+            self._memory.state = state
+
+        self._either(lambda: self._redis.set(self._key("state"), state), in_memory)
+
+    def increment_counter(self) -> None:
+        self._either(
+            lambda: self._redis.incr(self._key("fail_counter")), self._memory.increment_counter
+        )
+
+    def reset_counter(self) -> None:
+        self._memory.reset_counter()
+        self._either(lambda: self._redis.set(self._key("fail_counter"), 0), lambda: None)
+
+    def increment_success_counter(self) -> None:
+        self._either(
+            lambda: self._redis.incr(self._key("success_counter")),
+            self._memory.increment_success_counter,
+        )
+
+    def reset_success_counter(self) -> None:
+        self._memory.reset_success_counter()
+        self._either(lambda: self._redis.set(self._key("success_counter"), 0), lambda: None)
+
+    @property
+    def counter(self) -> int:
+        return self._either(lambda: self._get_int("fail_counter"), lambda: self._memory.counter)
+
+    @property
+    def success_counter(self) -> int:
+        return self._either(
+            lambda: self._get_int("success_counter"), lambda: self._memory.success_counter
+        )
+
+    @property
+    def opened_at(self) -> datetime | None:
+        def on_redis() -> datetime | None:
+            stamp = self._get_int("opened_at")
+            return datetime.fromtimestamp(stamp, tz=UTC) if stamp else None
+
+        return self._either(on_redis, lambda: self._memory.opened_at)
+
+    @opened_at.setter
+    def opened_at(self, now: datetime) -> None:
+        def in_memory() -> None:
+            self._memory.opened_at = now
+
+        stamp = int(calendar.timegm(now.timetuple()))
+        self._either(lambda: self._redis.set(self._key("opened_at"), stamp), in_memory)
 
 
 def breaker_build(*, redis_url: str = "") -> pybreaker.CircuitBreaker:
@@ -72,7 +162,7 @@ def breaker_build(*, redis_url: str = "") -> pybreaker.CircuitBreaker:
         import redis
 
         client = redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1)
-        storage = _SharedStorage(pybreaker.STATE_CLOSED, client, namespace=NAMESPACE)
+        storage = _SharedStorage(client)
     return _Breaker(
         fail_max=FAIL_MAX,
         reset_timeout=RESET_TIMEOUT_SECONDS,
@@ -125,6 +215,12 @@ def breaker_retry_after(*, breaker: pybreaker.CircuitBreaker | None = None) -> i
         return 0
     elapsed = (datetime.now(UTC) - storage.opened_at).total_seconds()
     return max(0, math.ceil(breaker.reset_timeout - elapsed))
+
+
+def breaker_shared() -> bool:
+    """False while the breaker counts in this process only (Redis configured but unreachable)."""
+    storage = mint_breaker()._state_storage
+    return getattr(storage, "shared", True)
 
 
 def breaker_reset() -> None:

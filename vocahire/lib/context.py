@@ -5,8 +5,7 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict:
-    """Values every page needs: provider mode labels."""
+    """Values every page needs: the realtime provider label."""
     return {
         "REALTIME_PROVIDER": settings.REALTIME_PROVIDER,
-        "PAYMENTS_TEST_MODE": not settings.STRIPE_SECRET_KEY,
     }
