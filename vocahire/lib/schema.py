@@ -30,6 +30,13 @@ _MINT = {
     "502": "The realtime upstream refused or failed (upstream_error); nothing was charged.",
 }
 OPERATION_ERRORS: dict[str, dict[str, str]] = {
+    "interviews_recording": {
+        "416": "The Range asked for is outside the recording (invalid_range)."
+    },
+    "interviews_recording_chunk": {
+        "413": "The chunk or the whole recording is too large (chunk_too_large, recording_too_large).",
+        "415": "Not WebM or Ogg Opus audio (unsupported_media_type).",
+    },
     "interviews_start": {"402": _MINT["402"]},
     "interviews_realtime_session_create": _MINT,
     "interviews_questions_token_retrieve": _MINT,
