@@ -230,7 +230,8 @@ class CallEventInput(serializers.Serializer):
 
 
 class TurnEventInput(serializers.Serializer):
-    id = serializers.RegexField(_CLIENT_ID, max_length=100)
+    # "rt:" is the supervisor's prefix for upstream item ids: a client cannot claim one.
+    id = serializers.RegexField(r"^(?!rt:)[A-Za-z0-9_.:\-]+$", max_length=100)
     question_number = serializers.IntegerField(min_value=1, default=1)
     speaker = serializers.ChoiceField(choices=TranscriptTurn.Speaker.choices)
     # Longer text is cut to services.TURN_TEXT_MAX; the body size limit bounds it first.

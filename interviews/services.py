@@ -481,9 +481,11 @@ def _feedback_queue(*, interview_id: str) -> None:
 
 
 def _ended_signal_on_commit(interview: Interview) -> None:
-    interview_id, call_id = str(interview.pk), interview.call_id
+    interview_id, call_id, reason = str(interview.pk), interview.call_id, interview.end_reason
     transaction.on_commit(
-        lambda: interview_ended.send(sender=Interview, interview_id=interview_id, call_id=call_id)
+        lambda: interview_ended.send(
+            sender=Interview, interview_id=interview_id, call_id=call_id, reason=reason
+        )
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-# kwargs: interview_id (str), call_id (str, may be empty)
+# kwargs: interview_id (str), call_id (str, may be empty), reason (str: the interview's end reason)
 interview_ended = Signal()
 
 # kwargs: interview_id (str), call_id (str), deadline (datetime | None: when the call must end)

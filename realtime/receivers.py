@@ -42,11 +42,18 @@ def hangup_at_deadline(
 
 
 @receiver(interview_ended, dispatch_uid="realtime.hangup_on_end")
-def hangup_on_end(sender: Any, *, interview_id: str, call_id: str, **kwargs: Any) -> None:
+def hangup_on_end(
+    sender: Any, *, interview_id: str, call_id: str, reason: str = "", **kwargs: Any
+) -> None:
     """Hang up the interview's calls (reported and supervised) as soon as the interview ends."""
     if call_id:
         _hangup_now(call_id)
-    _supervised_calls_end(RealtimeCall.objects.filter(interview_id=interview_id), "ended")
+    why = (
+        RealtimeCall.EndReason.TIME_LIMIT
+        if reason == "time_limit"
+        else RealtimeCall.EndReason.ENDED
+    )
+    _supervised_calls_end(RealtimeCall.objects.filter(interview_id=interview_id), why)
 
 
 @receiver(interview_question_completed, dispatch_uid="realtime.hangup_on_next_question")

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -356,6 +357,7 @@ class _Attempt:
             _hangup_quietly(created.call_id)  # nobody will pay for or supervise this call
             raise
         call = self._call_record(status=RealtimeCall.Status.LIVE, upstream_call_id=created.call_id)
+        _earlier_calls_end(call)
         return CallResult(
             call=call, answer_sdp=created.answer_sdp, server_timing=self.clock.server_timing()
         )
@@ -459,6 +461,34 @@ class _Attempt:
         outcome = "created" if status == RealtimeCall.Status.LIVE else "failed"
         _log(attempt=self, outcome=outcome, error_code=fields.get("error_code", ""))
         return call
+
+
+UNSUPERVISED_GRACE_SECONDS = 60
+
+
+def realtime_calls_unsupervised_end(*, grace_seconds: int = UNSUPERVISED_GRACE_SECONDS) -> int:
+    """Hang up live calls no supervisor has held for a while (none running, or all crashed):
+    unwatched, they would run to upstream's 60-minute cap with no transcript or time limit."""
+    cutoff = timezone.now() - timedelta(seconds=grace_seconds)
+    orphans = RealtimeCall.objects.live().filter(
+        Q(lease_until__isnull=True, created_at__lt=cutoff) | Q(lease_until__lt=cutoff)
+    )
+    ended = 0
+    for call in orphans.only("pk", "upstream_call_id"):
+        ended += realtime_call_end(call=call, reason=RealtimeCall.EndReason.SUPERVISOR_LOST)
+    if ended:
+        logger.warning("hung up %d live calls no supervisor held", ended)
+    return ended
+
+
+def _earlier_calls_end(call: RealtimeCall) -> None:
+    # One live call per interview question: a reconnect replaces the call before it, so one paid
+    # interview never runs parallel sessions upstream.
+    earlier = RealtimeCall.objects.live().filter(
+        interview_id=call.interview_id, question_number=call.question_number
+    )
+    for previous in earlier.exclude(pk=call.pk).only("pk", "upstream_call_id"):
+        realtime_call_end(call=previous, reason=RealtimeCall.EndReason.ENDED)
 
 
 def realtime_call_end(*, call: RealtimeCall, reason: str, hangup: bool = True) -> bool:

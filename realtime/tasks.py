@@ -6,9 +6,16 @@ import logging
 
 from celery import shared_task
 
+from realtime import services
 from vocahire.lib import openai_gateway as gateway
 
 logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def calls_unsupervised_end_task() -> int:
+    """Beat: hang up live calls that no supervisor has held for a minute."""
+    return services.realtime_calls_unsupervised_end()
 
 
 @shared_task(bind=True, max_retries=4, ignore_result=True)

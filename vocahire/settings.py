@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interviews.tasks.feedback_stalled_requeue_task",
         "schedule": timedelta(minutes=10),
     },
+    "end-unsupervised-calls": {
+        "task": "realtime.tasks.calls_unsupervised_end_task",
+        "schedule": timedelta(minutes=1),
+    },
     "purge-recordings": {
         "task": "interviews.tasks.recordings_purge_task",
         "schedule": timedelta(hours=6),

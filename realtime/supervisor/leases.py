@@ -11,7 +11,19 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Field, FloatField, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Field,
+    FloatField,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from interviews import services as lifecycle
@@ -51,30 +63,32 @@ class CallState:
     deadline: datetime | None
 
 
-def _lapsed(now: datetime) -> Q:
-    return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+# Leases are read and written with the database's clock, so supervisors on hosts whose clocks
+# disagree still agree on whose lease has lapsed.
+def _lapsed() -> Q:
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=Now())
 
 
-def _lease_end(now: datetime) -> datetime:
-    return now + timedelta(seconds=settings.SUPERVISOR_LEASE_SECONDS)
+def _lease_end() -> ExpressionWrapper:
+    lease = timedelta(seconds=settings.SUPERVISOR_LEASE_SECONDS)
+    return ExpressionWrapper(Now() + lease, output_field=DateTimeField())
 
 
 def calls_claim(*, owner: str, limit: int = 200) -> list[CallLease]:
     """Lease live calls nobody holds (or whose holder's lease lapsed) to `owner`."""
-    now = timezone.now()
     with transaction.atomic():
         # SKIP LOCKED lets many supervisors claim side by side on PostgreSQL; the conditional
         # update below is what makes a claim exclusive on every database.
         ids = list(
             RealtimeCall.objects.live()
-            .filter(_lapsed(now))
+            .filter(_lapsed())
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[:limit]
         )
         if not ids:
             return []
-        RealtimeCall.objects.filter(pk__in=ids, status=Status.LIVE).filter(_lapsed(now)).update(
-            leased_by=owner, lease_until=_lease_end(now), attaches=F("attaches") + 1
+        RealtimeCall.objects.filter(pk__in=ids, status=Status.LIVE).filter(_lapsed()).update(
+            leased_by=owner, lease_until=_lease_end(), attaches=F("attaches") + 1
         )
     rows = RealtimeCall.objects.filter(pk__in=ids, leased_by=owner, status=Status.LIVE)
     return [_lease(call) for call in rows.select_related("interview")]
@@ -104,9 +118,8 @@ def calls_renew(*, owner: str, ids: list[uuid.UUID]) -> dict[uuid.UUID, CallStat
     """Extend the leases `owner` still holds; say how each call and its interview stand now."""
     if not ids:
         return {}
-    now = timezone.now()
     RealtimeCall.objects.filter(pk__in=ids, leased_by=owner, status=Status.LIVE).update(
-        lease_until=_lease_end(now)
+        lease_until=_lease_end()
     )
     rows = RealtimeCall.objects.filter(pk__in=ids).values_list(
         "pk",

@@ -32,7 +32,6 @@ BACKOFF_SECONDS = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
 STABLE_SECONDS = 10.0  # a sideband up this long resets the back-off
 HANGUP_TRIES = 4
 HANGUP_TIMEOUT = aiohttp.ClientTimeout(total=10)
-WORDS_PER_SECOND = 2.5  # the interviewer's speaking rate, for the length of its turns
 Reason = RealtimeCall.EndReason
 
 
@@ -52,6 +51,8 @@ class CallWatch:
         self.stopping = False
         self.speech: dict[str, dict[str, int]] = {}  # item id -> audio start/end ms
         self.reply_started: dict[str, float] = {}  # interviewer item id -> monotonic start
+        self.replies: dict[str, dict[str, Any]] = {}  # response id -> words awaiting their audio
+        self.audio_started: dict[str, float] = {}  # response id -> when its audio began
         self.deadline_timer: asyncio.TimerHandle | None = None
         self.task: asyncio.Task[None] | None = None
 
@@ -67,6 +68,7 @@ class CallWatch:
     def detach(self) -> None:
         """Stop following the call without hanging it up (lease lost, or ended elsewhere)."""
         self.stopping = True
+        self.replies_flush()
         if self.deadline_timer is not None:
             self.deadline_timer.cancel()
         if self.ws is not None and not self.ws.closed:
@@ -151,6 +153,7 @@ class CallWatch:
 
     async def end(self, reason: str) -> None:
         self.stopping = True
+        self.replies_flush()
         await self.supervisor.db(leases.call_end, call_id=self.lease.id, reason=reason)
         self.supervisor.forget(self)
         self.detach()
@@ -270,20 +273,46 @@ class CallWatch:
             self.reply_started.setdefault(str(item["id"]), time.monotonic())
 
     def on_reply_done(self, event: dict[str, Any]) -> None:
+        # The words are known now; how long they were spoken is known when the audio stops.
         item_id = str(event.get("item_id") or "")
-        text = str(event.get("transcript") or event.get("text") or "")
         began = self.reply_started.pop(item_id, None)
-        start = self.now_ms(began) if began is not None else None
-        words = len(text.split())
+        self.replies[str(event.get("response_id") or item_id)] = {
+            "item_id": item_id,
+            "text": str(event.get("transcript") or event.get("text") or ""),
+            "began": began if began is not None else time.monotonic(),
+        }
+
+    def on_audio_started(self, event: dict[str, Any]) -> None:
+        self.audio_started[str(event.get("response_id") or "")] = time.monotonic()
+
+    def on_audio_stopped(self, event: dict[str, Any]) -> None:
+        self.reply_write(str(event.get("response_id") or ""), ended=time.monotonic())
+
+    def reply_write(self, response_id: str, *, ended: float | None) -> None:
+        """The interviewer's turn, timed by its audio (upstream's buffer started to stopped)."""
+        reply = self.replies.pop(response_id, None)
+        spoke = self.audio_started.pop(response_id, None)
+        if reply is None:
+            return
+        start = spoke if spoke is not None else reply["began"]
+        duration = int((ended - start) * 1000) if ended is not None and spoke is not None else 0
         self.turn(
-            item_id,
+            reply["item_id"],
             "interviewer",
-            text,
-            start_ms=start,
-            duration_ms=int(words / WORDS_PER_SECOND * 1000),
+            reply["text"],
+            start_ms=self.now_ms(start),
+            duration_ms=max(0, duration),
         )
 
+    def replies_flush(self) -> None:
+        """Write the lines still being spoken when the sideband ends (timed up to now)."""
+        for response_id in list(self.replies):
+            self.reply_write(response_id, ended=time.monotonic())
+
     def on_response_done(self, event: dict[str, Any]) -> None:
+        response_id = str((event.get("response") or {}).get("id") or "")
+        if response_id in self.replies and response_id not in self.audio_started:
+            self.reply_write(response_id, ended=None)  # no audio (text only): untimed, not guessed
         usage = (event.get("response") or {}).get("usage") or {}
         if usage:
             self.supervisor.record_usage(
@@ -312,6 +341,9 @@ class CallWatch:
         "conversation.item.done": on_item_done,
         "conversation.item.added": on_reply_started,
         "response.output_audio_transcript.done": on_reply_done,
+        "output_audio_buffer.started": on_audio_started,
+        "output_audio_buffer.stopped": on_audio_stopped,
+        "output_audio_buffer.cleared": on_audio_stopped,
         "response.output_text.done": on_reply_done,
         "response.done": on_response_done,
         "error": on_error,

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import httpx
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from billing import services as billing
 from billing.models import LedgerEntry
 from interviews import services as lifecycle
 from interviews.models import Interview, TranscriptTurn
+from realtime import services
 from realtime.models import RealtimeCall
 from tests.realtime.conftest import (
     SERVER_KEY,
@@ -86,7 +89,7 @@ def _ledger(user) -> list[tuple[str, int]]:
 
 
 def test_a_job_call_is_created_upstream_with_the_server_key_and_charged_once(
-    candidate, calls_route
+    candidate, calls_route, hangup_route
 ):
     interview = job_interview_draft(candidate)
     response = post_offer(jwt_client(candidate), calls_url(interview))
@@ -121,10 +124,13 @@ def test_a_job_call_is_created_upstream_with_the_server_key_and_charged_once(
     assert interview.first_minted_at is not None
     assert _ledger(candidate) == [("interview_debit", -1)]
 
-    # A reconnect (a new call for the same interview) is free.
+    # A reconnect (a new call for the same interview) is free, and replaces the call before it:
+    # one interview never has two live sessions upstream.
     assert post_offer(jwt_client(candidate), calls_url(interview)).status_code == 201
     assert _ledger(candidate) == [("interview_debit", -1)]
-    assert RealtimeCall.objects.count() == 2
+    first, second = RealtimeCall.objects.order_by("created_at")
+    assert (first.status, first.end_reason, second.status) == ("ended", "ended", "live")
+    assert hangup_route.call_count == 1
 
 
 def test_upstream_refusing_the_call_refunds_the_charge_in_the_same_request(candidate, upstream):
@@ -382,10 +388,46 @@ def test_ek_secrets_can_be_switched_off(candidate, subscriber, mint_route):
     assert mint_route.call_count == 0 and _ledger(candidate) == []
 
 
-def test_call_query_counts(candidate, calls_route, django_assert_num_queries):
+def test_call_query_counts(candidate, calls_route, hangup_route, django_assert_num_queries):
     interview = job_interview_draft(candidate)
     client = jwt_client(candidate)
     assert post_offer(client, calls_url(interview)).status_code == 201
-    # A reconnect: JWT user; interview + owner + profile (the mint's columns); RealtimeCall INSERT.
-    with django_assert_num_queries(3):
+    # A reconnect: JWT user; interview + owner + profile (the mint's columns); RealtimeCall INSERT;
+    # the live call it replaces (SELECT) ended (UPDATE), and hung up upstream.
+    with django_assert_num_queries(5):
         assert post_offer(client, calls_url(interview)).status_code == 201
+
+
+def test_live_calls_no_supervisor_holds_are_hung_up(candidate, calls_route, hangup_route):
+    interview = job_interview_draft(candidate)
+    assert post_offer(jwt_client(candidate), calls_url(interview)).status_code == 201
+    held = RealtimeCall.objects.get()
+    assert services.realtime_calls_unsupervised_end() == 0  # just created: a supervisor comes
+    RealtimeCall.objects.filter(pk=held.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    assert services.realtime_calls_unsupervised_end() == 1
+    held.refresh_from_db()
+    assert (held.status, held.end_reason) == ("ended", "supervisor_lost")
+    assert hangup_route.call_count == 1
+
+
+def test_an_interview_ended_by_its_time_limit_ends_its_call_so(
+    candidate, calls_route, hangup_route, django_capture_on_commit_callbacks
+):
+    interview = job_interview_draft(candidate)
+    assert post_offer(jwt_client(candidate), calls_url(interview)).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.interview_end(
+            interview=Interview.objects.get(pk=interview.pk), actor=candidate, reason="time_limit"
+        )
+    assert RealtimeCall.objects.get().end_reason == "time_limit"
+
+
+def test_a_client_cannot_post_a_turn_with_the_supervisors_item_prefix(candidate):
+    interview = lifecycle.interview_start(interview=job_interview_draft(candidate), actor=candidate)
+    turn = {"type": "turn", "id": "rt:item_1", "question_number": 1, "speaker": "candidate",
+            "text": "Hello", "start_ms": 0, "duration_ms": 0}  # fmt: skip
+    response = jwt_client(candidate).post(
+        f"/api/v1/interviews/{interview.pk}/events", {"events": [turn]}, format="json"
+    )
+    assert response.status_code == 400
+    assert not TranscriptTurn.objects.exists()
