@@ -67,7 +67,7 @@ def _change_form(case: Case, **overrides: object) -> dict:
         "slug": case.slug,
         "published": "on" if case.published else "",
         "summary": case.summary,
-        "prompt": case.prompt,
+        "brief": case.brief,
         "case_type": case.case_type,
         "lead_type": case.lead_type,
         "difficulty": case.difficulty,
