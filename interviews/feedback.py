@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from interviews import case_tools
 from interviews.models import Feedback, Interview, ReportShare, TranscriptTurn
 
 logger = logging.getLogger(__name__)
@@ -410,6 +411,8 @@ def assessment_input(*, interview: Interview, analytics: dict) -> str:
         lines.append(f"\nQuestion {q['number']}: {q['prompt'][:2000]}")
         if q["number"] in contexts and interview.kind == Interview.Kind.CASE:
             lines.append(f"Evaluator context: {contexts[q['number']]['evaluator_context']}")
+            if q.get("math"):
+                lines.append(case_tools.math_summary(q["math"]))
         # The candidate cannot close the data block early and speak to the grader directly.
         answer = q["answer"][:8000].replace("<", "‹").replace(">", "›")
         lines.append(f"<transcript>{answer or '(no answer)'}</transcript>")
@@ -594,6 +597,7 @@ def _feedback_write(*, interview: Interview) -> Feedback:
     analytics = analytics_compute(
         kind=interview.kind, case_snapshot=interview.case_snapshot, turns=turns
     )
+    case_tools.analytics_annotate(interview=interview, analytics=analytics, turns=turns)
     status = Interview.FeedbackStatus
     if not analytics_is_enough(analytics):
         return _feedback_store(interview=interview, status=status.NOT_ENOUGH, analytics=analytics)
@@ -654,7 +658,8 @@ def _question_report(*, interview: Interview, measured: dict, graded: dict | Non
         strong = contexts.get(measured["number"], {}).get("evaluator_context", "")
     else:
         strong = (graded or {}).get("strong_answer", "")
-    figures = {k: v for k, v in measured.items() if k not in ("number", "prompt", "answer")}
+    lifted = ("number", "prompt", "answer", *case_tools.REVIEW_KEYS)
+    figures = {k: v for k, v in measured.items() if k not in lifted}
     return {
         "number": measured["number"],
         "prompt": measured["prompt"],
@@ -662,6 +667,7 @@ def _question_report(*, interview: Interview, measured: dict, graded: dict | Non
         "strong_answer": strong,
         "assessment": graded,
         "measured": figures,
+        **{k: measured.get(k) for k in case_tools.REVIEW_KEYS if k in measured},
     }
 
 

@@ -63,7 +63,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "case": case,
-        "can_start_case": services.case_interviews_allowed(user=request.user),
+        "can_start_case": services.case_interviews_allowed(user=request.user, case=case),
         "credit_cost": settings.INTERVIEW_CREDIT_COST,
     }
     return render(request, "interviews/new.html", context)
