@@ -25,7 +25,16 @@ from interviews.models import Case, CaseQuestion
 class CaseQuestionForm(forms.ModelForm):
     class Meta:
         model = CaseQuestion
-        fields = "__all__"
+        fields = [
+            "number",
+            "kind",
+            "prompt",
+            "interviewer_data",
+            "exhibit",
+            "evaluator_context",
+            "expected",
+            "hints",
+        ]
 
     def clean_hints(self) -> list:
         # An emptied hints box means no hints, not a missing value.
@@ -36,16 +45,7 @@ class CaseQuestionInline(admin.StackedInline):
     model = CaseQuestion
     form = CaseQuestionForm
     extra = 0
-    fields = [
-        "number",
-        "kind",
-        "prompt",
-        "interviewer_data",
-        "exhibit",
-        "evaluator_context",
-        "expected",
-        "hints",
-    ]
+    fields = CaseQuestionForm.Meta.fields
     ordering = ["number"]
 
 

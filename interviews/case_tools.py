@@ -128,9 +128,7 @@ def case_tools_state(*, interview: Interview) -> dict[str, Any]:
 # --- The report -----------------------------------------------------------------------------------
 
 
-def analytics_annotate(
-    *, interview: Interview, analytics: dict, turns: Sequence[_Turn]
-) -> dict:
+def analytics_annotate(*, interview: Interview, analytics: dict, turns: Sequence[_Turn]) -> dict:
     """Add the case review (math check, hints, scratchpad, exhibit) to each question in place."""
     if interview.kind != Interview.Kind.CASE:
         return analytics
@@ -138,9 +136,7 @@ def analytics_annotate(
     for entry in analytics.get("questions", []):
         question = snapshot.get(entry["number"], {})
         number = str(entry["number"])
-        answers = [
-            t.text for t in turns if t.question_number == entry["number"] and t.is_candidate
-        ]
+        answers = [t.text for t in turns if t.question_number == entry["number"] and t.is_candidate]
         scratchpad = interview.scratchpad.get(number, "")
         used = int(interview.hints_used.get(number, 0))
         entry["math"] = (

@@ -26,13 +26,16 @@ def exhibit_chart_svg(exhibit: dict | None) -> SafeString | None:
     names = [exhibit["columns"][index] for index in columns]
     labels = [str(row[0]) for row in exhibit["rows"]]
     if exhibit["chart"] == "line":
-        series = [(name, [row[i] for row in exhibit["rows"]]) for name, i in zip(names, columns)]
+        series = [
+            (name, [row[i] for row in exhibit["rows"]])
+            for name, i in zip(names, columns, strict=True)
+        ]
         return charts.line_chart_svg(title=exhibit["title"], labels=labels, series=series)
     many = len(columns) > 1
     bars = [
         (f"{label} · {name}" if many else label, float(row[i]))
-        for label, row in zip(labels, exhibit["rows"])
-        for name, i in zip(names, columns)
+        for label, row in zip(labels, exhibit["rows"], strict=True)
+        for name, i in zip(names, columns, strict=True)
     ]
     top = max([value for _, value in bars] + [0])
     return charts.bar_chart_svg(title=exhibit["title"], bars=bars, max_value=top or 1)

@@ -134,12 +134,22 @@ def math_check(*, expected: dict | None, answers: Sequence[str], scratchpad: str
     result = {"expected": expected["value"], "unit": unit, "stated": None}
     right = next((f for f in reversed(figures) if _matches(f, target, tolerance)), None)
     if right is not None:
-        return {**result, "stated": _stated(right, target, tolerance), "correct": True, "diagnosis": None}
+        return {
+            **result,
+            "stated": _stated(right, target, tolerance),
+            "correct": True,
+            "diagnosis": None,
+        }
     for figure in reversed(figures):
         for error in expected.get("common_errors", []):
             if _matches(figure, float(error["value"]), tolerance):
                 stated = _stated(figure, float(error["value"]), tolerance)
-                return {**result, "stated": stated, "correct": False, "diagnosis": error["diagnosis"]}
+                return {
+                    **result,
+                    "stated": stated,
+                    "correct": False,
+                    "diagnosis": error["diagnosis"],
+                }
     if not figures:
         return {**result, "correct": None, "diagnosis": None}
     return {**result, "stated": figures[-1].value, "correct": False, "diagnosis": None}
