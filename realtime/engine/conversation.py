@@ -11,6 +11,7 @@ from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
 from .audio import SAMPLE_RATE, InterviewerVoice, SpeechDetector, frame_level, speech_synthesize
+from .case_script import CaseScript
 from .protocol import merge, new_id, session_problem
 from .script import interview_script
 
@@ -52,6 +53,8 @@ class Interviewer:
         self.voice = InterviewerVoice()
         self.channel: Any = None
         self.script = interview_script(session.get("instructions", ""))
+        self.case = CaseScript.from_instructions(session.get("instructions", ""))
+        self.heard = ""  # the candidate's last words the engine could read (typed answers)
         self.detector = SpeechDetector.from_session(session)
         self.lines_spoken = 0
         self.answered = False
@@ -145,6 +148,7 @@ class Interviewer:
         self.session = merge(self.session, changes)
         if "instructions" in changes:
             self.script = interview_script(self.session.get("instructions", ""))
+            self.case = CaseScript.from_instructions(self.session.get("instructions", ""))
         self.detector = SpeechDetector.from_session(self.session)
         self.send("session.updated", session=self.session)
 
@@ -182,6 +186,7 @@ class Interviewer:
         self.send("conversation.item.done", previous_item_id=self.last_item_id, item=stored)
         self.last_item_id = stored["id"]
         self.history_chars += sum(len(t) for t in texts)
+        self.heard = " ".join(texts)
         self.answered = True
         if self.detector is not None:
             self.detector.reset()  # a typed turn wins over half-heard speech
@@ -215,8 +220,12 @@ class Interviewer:
         """Speak the next line of the script, or a nudge when there was no new answer."""
         async with self.lock:
             if self.lines_spoken == 0 or self.answered:
-                text = self.script.line(self.lines_spoken)
-                self.lines_spoken += 1
+                # A hint or a fact asked for in a case comes first; the script waits for it.
+                text, scripted = self.case.line(
+                    heard=self.heard, turn=self.lines_spoken, script=self.script.line
+                )
+                self.lines_spoken += scripted
+                self.heard = ""
             else:
                 text = "Take your time. I'm listening."
             self.answered = False
