@@ -1,9 +1,11 @@
 """Case math checked without an AI key (DESIGN section 10).
 
-The candidate's figures are read from what they said or typed for the question (or the last line
-of their scratchpad, which wins when it holds a figure), spoken and written forms alike: "about
+The candidate's figures are read from what they said or typed for the question and from the last
+line of their scratchpad, spoken and written forms alike: "about
 2.4 million", "$2.4M", "two point four million", "40 %", "1,250k". A figure within the expected
-value's tolerance is correct; one that matches a known common error gets that error's diagnosis.
+value's tolerance anywhere is correct (intermediate figures rarely equal the answer); otherwise
+the latest figure matching a known common error gets that error's diagnosis, and failing that the
+latest figure is reported as not correct.
 """
 
 from __future__ import annotations
@@ -128,9 +130,9 @@ def math_check(*, expected: dict | None, answers: Sequence[str], scratchpad: str
         return {}
     target, unit = float(expected["value"]), expected.get("unit", "")
     tolerance = float(expected.get("tolerance", 0))
-    figures = _compatible(figures_parse(_last_line(scratchpad)), unit)
-    if not figures:
-        figures = _compatible((f for text in answers for f in figures_parse(text)), unit)
+    # What was said, then the scratchpad's last line: the latest figure comes last.
+    texts = [*answers, _last_line(scratchpad)]
+    figures = _compatible((f for text in texts for f in figures_parse(text)), unit)
     result = {"expected": expected["value"], "unit": unit, "stated": None}
     right = next((f for f in reversed(figures) if _matches(f, target, tolerance)), None)
     if right is not None:

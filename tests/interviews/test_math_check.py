@@ -79,7 +79,15 @@ EXPECTED = {
         (["It loses 2 million."], "", 2 * M, False, None),
         (["It loses money, I think."], "", None, None, None),
         ([], "", None, None, None),
-        (["Maybe 2 million?"], "1460 x 900\n= 1.314M", 1.314 * M, True, None),  # scratchpad wins
+        (["Maybe 2 million?"], "1460 x 900\n= 1.314M", 1.314 * M, True, None),  # scratchpad
+        (["About 1.3 million."], "loss per flight 900", 1.3 * M, True, None),
+        (
+            ["It loses 2 million."],
+            "1460 x 900\n= 657k",
+            657_000,
+            False,
+            "Counted 2 flights a day instead of 4.",
+        ),
     ],
 )
 def test_math_check(answers, scratchpad, stated, correct, diagnosis) -> None:
