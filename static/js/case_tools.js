@@ -14,7 +14,7 @@
 
   var SAVE_DELAY_MS = 600;
   var HINT_REQUEST = /\b(?:(?:can|could|may)\s+i\s+(?:have|get)|(?:can|could)\s+you\s+give\s+me|give\s+me|i\s+(?:need|would\s+like)|any)\s+(?:a\s+|another\s+|one\s+more\s+)?(?:small\s+)?hints?\b/i;
-  var state = { question: data.current_question || 1, saveTimer: null, dirty: false, lastTurn: {}, skip: false };
+  var state = { question: data.current_question || 1, saveTimer: null, dirty: false, lastTurn: {}, answered: {}, skip: false };
 
   function $(selector) { return root.querySelector(selector); }
   function role(name) { return $('[data-role="' + name + '"]'); }
@@ -129,6 +129,7 @@
     var n = Number(turn.question_number || state.question);
     state.lastTurn[n] = { speaker: turn.speaker, text: turn.text || "" };
     if (turn.speaker === "candidate") {
+      state.answered[n] = true;
       hideGuard();
       if (HINT_REQUEST.test(turn.text || "") && n === state.question) revealHint();
     }
@@ -136,8 +137,10 @@
 
   function followUpPending() {
     var last = state.lastTurn[state.question];
-    // The interviewer spoke last and ended on a question: it is waiting for an answer.
-    return !!last && last.speaker === "interviewer" && /\?\s*["”']?\s*$/.test(last.text.trim());
+    // A follow-up: after the candidate's answer, the interviewer spoke last and ended on a
+    // question, so it is waiting for an answer. (The question itself may be skipped at once.)
+    return !!state.answered[state.question] && !!last && last.speaker === "interviewer" &&
+      /\?\s*["”']?\s*$/.test(last.text.trim());
   }
 
   function hideGuard() {
