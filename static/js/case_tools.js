@@ -1,7 +1,8 @@
 // Case tools in the interview room: the brief, the exhibit of the open question, a scratchpad
 // saved as you type, hints on request (button, or asking "can I have a hint"), and a guard so
 // Next question does not leave the interviewer's follow-up hanging. It listens to the events the
-// room dispatches on `document` (vocahire:question-opened, vocahire:turn) and owns nothing else.
+// room dispatches on `document` (vocahire:question-opened) and to the transcript it renders,
+// and owns nothing else.
 (function () {
   "use strict";
 
@@ -183,7 +184,23 @@
     var n = Number((event.detail || {}).number);
     if (n && n !== state.question) showQuestion(n);
   });
-  document.addEventListener("vocahire:turn", onTurn);
+  // Turns are read from the transcript as the room finalises them (data-final="true"), so the
+  // room's own code needs no hook for them.
+  var transcript = root.querySelector('[data-role="transcript"]');
+  if (transcript && window.MutationObserver) {
+    var seen = function (item) {
+      if (!item.dataset || item.dataset.final !== "true" || item.dataset.seen) return;
+      item.dataset.seen = "true";
+      var text = item.querySelector(".turn-text");
+      onTurn({ detail: { speaker: item.dataset.speaker, question_number: item.dataset.question, text: text ? text.textContent : "" } });
+    };
+    new MutationObserver(function (mutations) {
+      mutations.forEach(function (mutation) {
+        seen(mutation.target);
+        Array.prototype.forEach.call(mutation.addedNodes || [], seen);
+      });
+    }).observe(transcript, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-final"] });
+  }
   window.addEventListener("pagehide", function () { saveNow(true); });
 
   showQuestion(state.question);

@@ -689,7 +689,6 @@
   function storeTurn(id, speaker, text, start, duration, source) {
     if (!text) return;
     room.turnCount += 1;
-    document.dispatchEvent(new CustomEvent("vocahire:turn", { detail: { speaker: speaker, text: text, question_number: room.question, source: source } }));
     queueEvent({
       type: "turn", id: id, question_number: room.question, speaker: speaker,
       text: text.slice(0, 4000), start_ms: Math.max(0, Math.round(start)),
