@@ -115,9 +115,27 @@ class CaseScript:
         shared = [fact for score, fact in scored if score == best][:2]
         return "Good question. " + " ".join(f.rstrip(".") + "." for f in shared)
 
-    def line(self, *, heard: str, turn: int, script: Callable[[int], str]) -> tuple[str, bool]:
-        """The next thing to say and whether it was the script's own line (which then advances)."""
-        if turn == 0:
-            return self.opening(script(0)), True
-        reply = self.reply(heard)
-        return (reply, False) if reply is not None else (script(turn), True)
+    def for_instructions(self, instructions: str) -> CaseScript:
+        """These rules, or new ones when a session.update changed the instructions (the hints
+        already given on the same question still count)."""
+        fresh = CaseScript.from_instructions(instructions)
+        if (fresh.question_number, fresh.brief, fresh.facts, fresh.hints) == (
+            self.question_number,
+            self.brief,
+            self.facts,
+            self.hints,
+        ):
+            return self
+        if fresh.question_number == self.question_number:
+            fresh.hints_given = self.hints_given
+        return fresh
+
+    def line(
+        self, *, heard: str | None, first: bool, scripted: Callable[[], str]
+    ) -> tuple[str, bool]:
+        """The next thing to say and whether it was the script's own line (which then advances):
+        the opening (with the brief), else a hint or fact asked for, else `scripted()`."""
+        if first:
+            return self.opening(scripted()), True
+        reply = self.reply(heard or "")
+        return (reply, False) if reply is not None else (scripted(), True)

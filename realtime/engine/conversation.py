@@ -148,7 +148,6 @@ class Interviewer:
         self.session = merge(self.session, changes)
         if "instructions" in changes:
             self.script = interview_script(self.session.get("instructions", ""))
-            self.case = CaseScript.from_instructions(self.session.get("instructions", ""))
         self.detector = SpeechDetector.from_session(self.session)
         self.send("session.updated", session=self.session)
 
@@ -220,9 +219,12 @@ class Interviewer:
         """Speak the next line of the script, or a nudge when there was no new answer."""
         async with self.lock:
             if self.lines_spoken == 0 or self.answered:
-                # A hint or a fact asked for in a case comes first; the script waits for it.
+                # Case rules first (a hint or a fact asked for); the script waits for them.
+                self.case = self.case.for_instructions(self.session.get("instructions", ""))
                 text, scripted = self.case.line(
-                    heard=self.heard, turn=self.lines_spoken, script=self.script.line
+                    heard=self.heard,
+                    first=self.lines_spoken == 0,
+                    scripted=lambda: self.script.line(self.lines_spoken),
                 )
                 self.lines_spoken += scripted
                 self.heard = ""

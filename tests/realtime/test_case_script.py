@@ -68,15 +68,26 @@ def test_line_follows_the_script_unless_a_hint_or_fact_was_asked_for() -> None:
     case, text = _script(1)
     script = interview_script(text)
 
-    assert case.line(heard="", turn=0, script=script.line)[1] is True
-    assert case.line(heard="What is the fare?", turn=1, script=script.line) == (
+    assert case.line(heard=None, first=True, scripted=lambda: script.line(0))[1] is True
+    assert case.line(heard="What is the fare?", first=False, scripted=lambda: script.line(1)) == (
         "Good question. Average fare EUR 85 plus EUR 15 of ancillary revenue (bags, seats) per passenger.",
         False,
     )
-    assert case.line(heard="I would start with revenue.", turn=1, script=script.line) == (
-        script.line(1),
-        True,
-    )
+    assert case.line(
+        heard="I would start with revenue.", first=False, scripted=lambda: script.line(1)
+    ) == (script.line(1), True)
+    assert case.line(heard=None, first=False, scripted=lambda: "next")[0] == "next"
+
+
+def test_new_instructions_keep_the_hints_given_on_the_same_question() -> None:
+    case, text = _script(2)
+    case.reply("Can I have a hint?")
+
+    assert case.for_instructions(text) is case
+    restated = case.for_instructions(text + "\nSTYLE: a restated session.")
+    assert restated is case  # the case blocks did not change
+    other = case.for_instructions(case_instructions(case_snapshot=NORDVIK, question_number=3))
+    assert (other.question_number, other.hints_given) == (3, 0)
 
 
 def test_a_job_interview_has_no_case_rules() -> None:
