@@ -86,7 +86,7 @@ def case_instructions(*, case_snapshot: dict, question_number: int) -> str:
         " ".join(question["prompt"].split()),
         "",
         *_exhibit_block(question.get("exhibit")),
-        *_interviewer_data_block(question.get("interviewer_data", "")),
+        *_interviewer_data_block(question.get("interviewer_data", ""), lead_type),
         *_hints_block(question.get("hints") or []),
         "YOUR ROLE:",
         _opening_guidance(question_number),
@@ -107,6 +107,11 @@ DATA_HEADING = (
     "INTERVIEWER DATA (share a fact only when the candidate asks for it, only the fact asked "
     "for, never volunteer it):"
 )
+# Interviewer-led: the interviewer drives, so a stuck candidate may be given the fact it needs.
+DATA_HEADING_LED = (
+    "INTERVIEWER DATA (share a fact when the candidate asks for it or cannot go on without it, "
+    "one fact at a time; never read the list out):"
+)
 HINTS_HEADING = (
     "HINTS (only when the candidate asks for a hint: give the next one, in order, in your own "
     "words; never volunteer them):"
@@ -121,9 +126,10 @@ def _exhibit_block(exhibit: dict | None) -> list[str]:
     return [*lines, *([f"Note: {exhibit['note']}"] if exhibit.get("note") else []), ""]
 
 
-def _interviewer_data_block(text: str) -> list[str]:
+def _interviewer_data_block(text: str, lead_type: str) -> list[str]:
     facts = case_content.interviewer_facts(text)
-    return [DATA_HEADING, *(f"- {fact}" for fact in facts), ""] if facts else []
+    heading = DATA_HEADING_LED if lead_type == "interviewer_led" else DATA_HEADING
+    return [heading, *(f"- {fact}" for fact in facts), ""] if facts else []
 
 
 def _hints_block(hints: list[str]) -> list[str]:

@@ -200,3 +200,17 @@ def test_case_instructions_give_the_interviewer_the_brief_hidden_data_exhibit_an
     assert "EXHIBIT (on the candidate's screen now" in third
     assert "B | Fly one return a day (2 flights a day) | 65% of today's passengers" in third
     assert "never read it out" in third and q3["evaluator_context"] in third
+
+
+def test_an_interviewer_led_case_may_give_a_stuck_candidate_the_fact_it_needs() -> None:
+    from interviews.case_library import BUNDLED_CASES_PATH
+    from realtime.engine.case_script import CaseScript
+
+    cases = json.loads(BUNDLED_CASES_PATH.read_text(encoding="utf-8"))["cases"]
+    greenbasket = next(c for c in cases if c["slug"] == "greenbasket-late-deliveries")
+
+    text = case_instructions(case_snapshot=greenbasket, question_number=3)
+
+    assert "share a fact when the candidate asks for it or cannot go on without it" in text
+    facts = greenbasket["questions"][2]["interviewer_data"].splitlines()
+    assert CaseScript.from_instructions(text).facts == facts  # the engine reads either heading
