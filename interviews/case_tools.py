@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from interviews import math_check
+from interviews import case_content, math_check
 from interviews.models import Interview
 from interviews.services import (
     InterviewError,
@@ -25,7 +25,7 @@ from interviews.services import (
 
 SCRATCHPAD_MAX_CHARS = 10_000
 # Keys the case review adds to a question of the analytics; the report lifts them out of "measured".
-REVIEW_KEYS = ("math", "hints_used", "hints", "scratchpad", "exhibit")
+REVIEW_KEYS = ("math", "hints_used", "hints", "scratchpad", "exhibit", "interviewer_data")
 # A request for a hint, spoken or typed ("can I have a hint?", "could you give me a hint").
 HINT_REQUEST = re.compile(
     r"\b(?:(?:can|could|may)\s+i\s+(?:have|get)|(?:can|could)\s+you\s+give\s+me|give\s+me|"
@@ -149,6 +149,10 @@ def analytics_annotate(*, interview: Interview, analytics: dict, turns: Sequence
         entry["hints"] = (question.get("hints") or [])[:used]
         entry["scratchpad"] = scratchpad
         entry["exhibit"] = question.get("exhibit")
+        # After the end the candidate may see what the interviewer held back.
+        entry["interviewer_data"] = case_content.interviewer_facts(
+            question.get("interviewer_data", "")
+        )
     return analytics
 
 

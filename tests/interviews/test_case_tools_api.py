@@ -224,3 +224,8 @@ def test_report_checks_the_math_and_lists_hints_and_scratchpad(library, client, 
     assert 'data-role="math-check" data-correct="true"' in html
     assert "Hints taken: 1" in html and NORDVIK["questions"][1]["hints"][0] in html
     assert "900 x 1460" in html
+    # Once the interview is over, the report shows what the interviewer held back.
+    assert (
+        by_number[1]["interviewer_data"] == NORDVIK["questions"][0]["interviewer_data"].splitlines()
+    )
+    assert "What the interviewer could tell you when asked" in html
