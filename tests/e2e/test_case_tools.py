@@ -19,8 +19,14 @@ TYPED = '[data-role="transcript"] li[data-source="typed"]'
 
 
 def _type(page: Page, text: str) -> None:
+    """Type an answer and wait for the interviewer's reply (counts, not texts: the microphone's
+    beeps may add turns of their own when the engine transcribes them)."""
+    before = page.locator(INTERVIEWER_TURNS).count()
     page.fill('[data-role="typed-answer"]', text)
     page.click('[data-action="send-text"]')
+    page.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length > n", arg=[INTERVIEWER_TURNS, before]
+    )
 
 
 def test_candidate_led_case_with_brief_hidden_data_hint_scratchpad_exhibit_and_math(
@@ -46,15 +52,16 @@ def test_candidate_led_case_with_brief_hidden_data_hint_scratchpad_exhibit_and_m
     assert HIDDEN_FACT not in page.content()
 
     _type(page, "How many flights a day does the route have?")
-    expect(page.locator(INTERVIEWER_TURNS)).to_have_count(2)
-    expect(page.locator(INTERVIEWER_TURNS).nth(1)).to_contain_text(HIDDEN_FACT)
+    expect(page.locator(INTERVIEWER_TURNS, has_text=HIDDEN_FACT)).to_have_count(1)
 
     # Question 2 (math): a hint, the scratchpad, the answer typed.
     page.click('[data-action="next-question"]')
     expect(page.locator('[data-role="question-progress"]')).to_have_text("Question 2 of 4")
     expect_state(page, "active")
     expect(page.locator('[data-role="case-brief"]')).not_to_have_attribute("open", "")
-    expect(page.locator(INTERVIEWER_TURNS).last).to_contain_text("How much does the route lose")
+    expect(page.locator(INTERVIEWER_TURNS, has_text="How much does the route lose")).to_have_count(
+        1
+    )
     page.click('[data-action="hint"]')
     hints = case.questions.get(number=2).hints
     expect(page.locator('[data-role="hints"] li')).to_have_text([hints[0]])
@@ -69,7 +76,6 @@ def test_candidate_led_case_with_brief_hidden_data_hint_scratchpad_exhibit_and_m
         "loses 900 a flight; with 1,460 flights a year the route loses about 1.31 million euros "
         "a year. It breaks even at 135 passengers, a 75 % load factor.",
     )
-    expect(page.locator(INTERVIEWER_TURNS)).to_have_count(4)
 
     # The interviewer follows up with a question: Next question asks first. Answer it once...
     expect(page.locator(INTERVIEWER_TURNS).last).to_contain_text("?")
@@ -80,7 +86,6 @@ def test_candidate_led_case_with_brief_hidden_data_hint_scratchpad_exhibit_and_m
     interview.refresh_from_db()
     assert interview.current_question == 2
     _type(page, "The driver is the fixed lease, which the airline pays whatever it flies.")
-    expect(page.locator(INTERVIEWER_TURNS)).to_have_count(5)
     # ...then skip the next follow-up.
     expect(page.locator(INTERVIEWER_TURNS).last).to_contain_text("?")
     page.click('[data-action="next-question"]')
@@ -94,9 +99,9 @@ def test_candidate_led_case_with_brief_hidden_data_hint_scratchpad_exhibit_and_m
     expect(exhibit.locator("th")).to_contain_text(["Option", "What changes", "What research says"])
     expect(exhibit.locator("tbody tr")).to_have_count(3)
     expect_state(page, "active")
-    expect(page.locator(INTERVIEWER_TURNS)).to_have_count(6)
+    expect(page.locator(INTERVIEWER_TURNS, has_text="question 3 of 4")).to_have_count(1)
     _type(page, "Can I have a hint?")
-    expect(page.locator(INTERVIEWER_TURNS).last).to_contain_text("Here's a hint:")
+    expect(page.locator(INTERVIEWER_TURNS, has_text="Here's a hint:")).to_have_count(1)
     expect(page.locator('[data-role="hints"] li')).to_have_count(1)
 
     page.click('[data-action="end"]')
