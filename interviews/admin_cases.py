@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from interviews.case_library import (
@@ -20,10 +22,30 @@ from interviews.instructions import case_instructions
 from interviews.models import Case, CaseQuestion
 
 
+class CaseQuestionForm(forms.ModelForm):
+    class Meta:
+        model = CaseQuestion
+        fields = [
+            "number",
+            "kind",
+            "prompt",
+            "interviewer_data",
+            "exhibit",
+            "evaluator_context",
+            "expected",
+            "hints",
+        ]
+
+    def clean_hints(self) -> list:
+        # An emptied hints box means no hints, not a missing value.
+        return self.cleaned_data.get("hints") or []
+
+
 class CaseQuestionInline(admin.StackedInline):
     model = CaseQuestion
+    form = CaseQuestionForm
     extra = 0
-    fields = ["number", "kind", "prompt", "evaluator_context"]
+    fields = CaseQuestionForm.Meta.fields
     ordering = ["number"]
 
 
@@ -37,20 +59,24 @@ class CaseAdmin(admin.ModelAdmin):
         "industry",
         "question_count",
         "version",
+        "free",
         "published",
     ]
     list_editable = ["published"]
-    list_filter = ["published", "case_type", "lead_type", "difficulty", "industry"]
+    list_filter = ["published", "free", "case_type", "lead_type", "difficulty", "industry"]
     search_fields = ["title", "slug", "industry", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["version", "created_at", "updated_at", "instructions_preview"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "published", "summary", "prompt"]}),
+        (None, {"fields": ["title", "slug", "published", "free", "summary", "brief"]}),
         (
             "Classification",
             {"fields": ["case_type", "lead_type", "difficulty", "industry", "estimated_minutes"]},
         ),
-        ("Generated instructions", {"fields": ["instructions_preview"]}),
+        (
+            "Preview: what the candidate sees and what the interviewer is told",
+            {"fields": ["instructions_preview"]},
+        ),
         ("History", {"fields": ["version", "created_at", "updated_at"]}),
     ]
     inlines = [CaseQuestionInline]
@@ -76,7 +102,7 @@ class CaseAdmin(admin.ModelAdmin):
     def question_count(self, case: Case) -> int:
         return case.question_total
 
-    @admin.display(description="Instructions the interviewer receives, per question")
+    @admin.display(description="Per question: the candidate's screen, and the interviewer's brief")
     def instructions_preview(self, case: Case) -> SafeString:
         if case.pk is None:
             return format_html("<p>{}</p>", "Save the case with its questions to see a preview.")
@@ -84,18 +110,18 @@ class CaseAdmin(admin.ModelAdmin):
         total = len(snapshot["questions"])
         if not total:
             return format_html("<p>{}</p>", "Add questions to see the instructions.")
-        return format_html_join(
-            "",
-            '<h4>Question {} of {}</h4><pre style="white-space: pre-wrap; max-width: 60rem">{}</pre>',
-            (
-                (
-                    q["number"],
-                    total,
-                    case_instructions(case_snapshot=snapshot, question_number=q["number"]),
-                )
-                for q in snapshot["questions"]
-            ),
-        )
+        questions = [
+            {
+                **q,
+                "total": total,
+                "instructions": case_instructions(
+                    case_snapshot=snapshot, question_number=q["number"]
+                ),
+            }
+            for q in snapshot["questions"]
+        ]
+        context = {"brief": snapshot["brief"], "questions": questions}
+        return render_to_string("interviews/cases/_admin_preview.html", context)
 
     @admin.action(description="Publish the selected cases")
     def publish(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from interviews import api, case_api, feedback_api
+from interviews import api, case_api, case_tools_api, feedback_api
 
 urlpatterns = [
     path("interviews", api.InterviewListCreateApi.as_view(), name="api-interviews"),
@@ -73,5 +73,19 @@ urlpatterns += [
         "interviews/<uuid:interview_id>/export",
         export_api.InterviewExportApi.as_view(),
         name="api-interview-export",
+    ),
+]
+
+# Case tools in the room (interviews/case_tools_api.py).
+urlpatterns += [
+    path(
+        "interviews/<uuid:interview_id>/questions/<int:question_number>/scratchpad",
+        case_tools_api.InterviewScratchpadApi.as_view(),
+        name="api-interview-scratchpad",
+    ),
+    path(
+        "interviews/<uuid:interview_id>/questions/<int:question_number>/hints",
+        case_tools_api.InterviewHintApi.as_view(),
+        name="api-interview-hints",
     ),
 ]

@@ -19,7 +19,7 @@ from vocahire.lib.api import ApiError
 
 # The evaluator context (and question prompts) never leave the server through this API; the
 # interviewer reveals questions one at a time during the interview.
-CASE_FIELDS = ["id", "slug", *CASE_FACTS, "version", "question_count"]
+CASE_FIELDS = ["id", "slug", *CASE_FACTS, "free", "version", "question_count"]
 
 
 class CaseOutput(serializers.ModelSerializer):
@@ -31,8 +31,11 @@ class CaseOutput(serializers.ModelSerializer):
 
 
 class CaseDetailOutput(CaseOutput):
+    # "prompt" is the brief's name from before cases had briefs, kept for existing clients.
+    prompt = serializers.CharField(source="brief", read_only=True)
+
     class Meta(CaseOutput.Meta):
-        fields = [*CASE_FIELDS, "prompt"]
+        fields = [*CASE_FIELDS, "brief", "prompt"]
 
 
 class CaseListApi(APIView):
@@ -60,7 +63,7 @@ class CaseListApi(APIView):
 
 
 class CaseDetailApi(APIView):
-    """One published case, with the case prompt (the context the interviewer reads out)."""
+    """One published case with its brief (read out at question 1); never the hidden data."""
 
     permission_classes = [AllowAny]
 

@@ -1,9 +1,11 @@
 """The case library as a file: validation, import, export, and the snapshot taken at start.
 
-File format (version 1):
-{"format": 1, "cases": [{"slug", "title", "case_type", "lead_type", "difficulty", "industry",
-  "summary", "prompt", "estimated_minutes", "published",
-  "questions": [{"number", "kind", "prompt", "evaluator_context"}]}]}
+File format (version 2; version 1 files, whose brief was called "prompt", still import):
+{"format": 2, "cases": [{"slug", "title", "case_type", "lead_type", "difficulty", "industry",
+  "summary", "brief", "estimated_minutes", "published", "free"?,
+  "questions": [{"number", "kind", "prompt", "evaluator_context", "interviewer_data"?,
+                 "exhibit"?, "expected"?, "hints"?}]}]}
+Fields marked ? are optional: free false, interviewer_data "", exhibit null, expected null, hints [].
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, F, QuerySet
 
+from interviews import case_content
 from interviews.models import Case, CaseQuestion
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+FORMATS_READ = (1, 2)
 BUNDLED_CASES_PATH = Path(__file__).resolve().parent / "data" / "cases.json"
 
 # What the library tells about a case before it is started (pages and the public API): an
@@ -33,14 +37,17 @@ CASE_FACTS = (
     "summary",
     "estimated_minutes",
 )
-# Fields whose change makes a new version of a case; `published` is a switch, not content.
-CONTENT_FIELDS = (*CASE_FACTS, "prompt")
-CASE_FIELDS = ("slug", *CONTENT_FIELDS, "published", "questions")
-QUESTION_FIELDS = ("number", "kind", "prompt", "evaluator_context")
+# Fields whose change makes a new version of a case; `published` and `free` are switches.
+CONTENT_FIELDS = (*CASE_FACTS, "brief")
+CASE_SWITCHES = {"published": None, "free": False}  # name: default (None: required)
+CASE_FIELDS = ("slug", *CONTENT_FIELDS, *CASE_SWITCHES, "questions")
+QUESTION_REQUIRED = ("number", "kind", "prompt", "evaluator_context")
+QUESTION_OPTIONAL = {"interviewer_data": "", "exhibit": None, "expected": None, "hints": []}
+QUESTION_FIELDS = (*QUESTION_REQUIRED, *QUESTION_OPTIONAL)
 MAX_QUESTIONS = 12
 # The same rule as the admin's SlugField, so anything staff create can be exported and re-imported.
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
-_TEXT_LIMITS = {"title": 200, "industry": 100, "summary": 500, "prompt": 20000}
+_TEXT_LIMITS = {"title": 200, "industry": 100, "summary": 500, "brief": 20000}
 _CHOICES = {
     "case_type": Case.CaseType.values,
     "lead_type": Case.LeadType.values,
@@ -94,13 +101,16 @@ def cases_validate(*, data: Any, file: str) -> list[CaseProblem]:
     if not isinstance(data, dict):
         return [CaseProblem(file, "-", "(file)", "must be a JSON object with format and cases")]
     problems = []
-    if data.get("format") != FORMAT_VERSION:
+    if data.get("format") not in FORMATS_READ:
         problems.append(
             CaseProblem(
                 file, "-", "format", f"must be {FORMAT_VERSION} (got {data.get('format')!r})"
             )
         )
     cases = data.get("cases")
+    if data.get("format") == 1 and isinstance(cases, list):
+        cases = [_from_format_1(case) for case in cases]
+        data["cases"] = cases
     if not isinstance(cases, list) or not cases:
         return [*problems, CaseProblem(file, "-", "cases", "must be a non-empty list of cases")]
     seen: set[str] = set()
@@ -134,6 +144,13 @@ def cases_load(*, path: str | Path) -> list[dict]:
     return data["cases"]
 
 
+def _from_format_1(case: Any) -> Any:
+    # Version 1 called the brief the case "prompt"; everything else it had is unchanged.
+    if isinstance(case, dict) and "prompt" in case and "brief" not in case:
+        case = {("brief" if name == "prompt" else name): value for name, value in case.items()}
+    return case
+
+
 def _case_label(case: Any, index: int) -> str:
     slug = case.get("slug") if isinstance(case, dict) else None
     return f'"{slug}" (#{index})' if isinstance(slug, str) and slug else f"#{index}"
@@ -149,7 +166,8 @@ def _case_problems(case: Any, label: str, file: str) -> list[CaseProblem]:
     ]
     for name in CASE_FIELDS:
         if name not in case:
-            problems.append(CaseProblem(file, label, name, "is missing"))
+            if CASE_SWITCHES.get(name, None) is None:
+                problems.append(CaseProblem(file, label, name, "is missing"))
             continue
         message = _case_field_problem(name, case[name])
         if message:
@@ -168,7 +186,7 @@ def _case_field_problem(name: str, value: Any) -> str | None:
     if name == "estimated_minutes":
         ok = isinstance(value, int) and not isinstance(value, bool) and 5 <= value <= 180
         return None if ok else f"must be a whole number of minutes from 5 to 180 (got {value!r})"
-    if name == "published":
+    if name in CASE_SWITCHES:
         return None if isinstance(value, bool) else "must be true or false"
     if name == "questions":
         ok = isinstance(value, list) and 1 <= len(value) <= MAX_QUESTIONS
@@ -193,10 +211,20 @@ def _questions_problems(questions: list, label: str, file: str) -> list[CaseProb
     return problems
 
 
+_CONTENT_CHECKS = {
+    "interviewer_data": case_content.interviewer_data_problems,
+    "exhibit": case_content.exhibit_problems,
+    "expected": case_content.expected_problems,
+    "hints": case_content.hints_problems,
+}
+
+
 def _question_field_problem(name: str, question: dict, position: int) -> str | None:
     if name not in question:
-        return "is missing"
+        return None if name in QUESTION_OPTIONAL else "is missing"
     value = question[name]
+    if name in _CONTENT_CHECKS:
+        return "; ".join(_CONTENT_CHECKS[name](value)) or None
     if name == "number":
         # Numbers are 1..N in file order, so "question n of N" always means the same thing.
         ok = value == position and not isinstance(value, bool)
@@ -308,26 +336,36 @@ def case_snapshot(case: Case) -> dict:
         "difficulty": case.difficulty,
         "industry": case.industry,
         "summary": case.summary,
-        "prompt": case.prompt,
+        "brief": case.brief,
+        "free": case.free,
         "estimated_minutes": case.estimated_minutes,
         "questions": [_question_entry(question) for question in case.questions.all()],
     }
 
 
+def _switches(entry: dict) -> dict[str, bool]:
+    return {
+        name: entry.get(name, False if default is None else default)
+        for name, default in CASE_SWITCHES.items()
+    }
+
+
 def _case_create(entry: dict) -> Case:
     fields = {name: entry[name] for name in CONTENT_FIELDS}
-    case = Case.objects.create(slug=entry["slug"], published=entry["published"], **fields)
+    case = Case.objects.create(slug=entry["slug"], **_switches(entry), **fields)
     _questions_replace(case, entry["questions"])
     return case
 
 
 def _case_update(case: Case, entry: dict) -> bool:
     content_changed = _case_content(_case_entry(case)) != _case_content(entry)
-    if not content_changed and case.published == entry["published"]:
+    switches = _switches(entry)
+    if not content_changed and all(getattr(case, k) == v for k, v in switches.items()):
         return False
     for name in CONTENT_FIELDS:
         setattr(case, name, entry[name])
-    case.published = entry["published"]
+    for name, value in switches.items():
+        setattr(case, name, value)
     if content_changed:
         case.version += 1
         _questions_replace(case, entry["questions"])
@@ -338,14 +376,21 @@ def _case_update(case: Case, entry: dict) -> bool:
 def _questions_replace(case: Case, questions: list[dict]) -> None:
     case.questions.all().delete()
     CaseQuestion.objects.bulk_create(
-        CaseQuestion(case=case, **{name: question[name] for name in QUESTION_FIELDS})
-        for question in questions
+        CaseQuestion(case=case, **_question_fields(question)) for question in questions
     )
+
+
+def _question_fields(question: dict) -> dict:
+    """Every question field, the optional ones filled with their defaults."""
+    return {
+        **{name: question[name] for name in QUESTION_REQUIRED},
+        **{name: question.get(name, default) for name, default in QUESTION_OPTIONAL.items()},
+    }
 
 
 def _case_content(entry: dict) -> tuple:
     questions = tuple(
-        tuple(question[name] for name in QUESTION_FIELDS) for question in entry["questions"]
+        json.dumps(_question_fields(question), sort_keys=True) for question in entry["questions"]
     )
     return (*(entry[name] for name in CONTENT_FIELDS), questions)
 
@@ -353,7 +398,7 @@ def _case_content(entry: dict) -> tuple:
 def _case_entry(case: Case) -> dict:
     entry: dict[str, Any] = {"slug": case.slug}
     entry.update({name: getattr(case, name) for name in CONTENT_FIELDS})
-    entry["published"] = case.published
+    entry.update({name: getattr(case, name) for name in CASE_SWITCHES})
     entry["questions"] = [_question_entry(question) for question in case.questions.all()]
     return entry
 

@@ -50,7 +50,7 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "case": case,
         "kinds": [question.get_kind_display() for question in case.questions.all()],
-        "can_start_case": services.case_interviews_allowed(user=request.user),
+        "can_start_case": services.case_interviews_allowed(user=request.user, case=case),
     }
     return render(request, "interviews/cases/detail.html", context)
 

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from interviews import case_tools
 from interviews.key_terms import key_phrases, phrases_coverage
 from interviews.models import Feedback, Interview, ReportShare, TranscriptTurn
 from interviews.report_figures import talk_figures
@@ -302,6 +303,8 @@ def assessment_input(*, interview: Interview, analytics: dict) -> str:
         lines.append(f"\nQuestion {q['number']}: {q['prompt'][:2000]}")
         if q["number"] in contexts and interview.kind == Interview.Kind.CASE:
             lines.append(f"Evaluator context: {contexts[q['number']]['evaluator_context']}")
+            if q.get("math"):
+                lines.append(case_tools.math_summary(q["math"]))
         # The candidate cannot close the data block early and speak to the grader directly.
         answer = q["answer"][:8000].replace("<", "‹").replace(">", "›")
         lines.append(f"<transcript>{answer or '(no answer)'}</transcript>")
@@ -488,6 +491,7 @@ def _feedback_write(*, interview: Interview) -> Feedback:
     analytics = analytics_compute(
         kind=interview.kind, case_snapshot=interview.case_snapshot, turns=turns
     )
+    case_tools.analytics_annotate(interview=interview, analytics=analytics, turns=turns)
     status = Interview.FeedbackStatus
     if not analytics_is_enough(analytics):
         return _feedback_store(interview=interview, status=status.NOT_ENOUGH, analytics=analytics)
@@ -570,7 +574,7 @@ def _question_report(*, interview: Interview, measured: dict, graded: dict | Non
     example = _example_answer(question=question, graded=graded)
     # Reports written before signals were measured get them from their stored answer.
     signals = measured.get("signals") or signals_measure(answer=measured["answer"])
-    hidden = ("number", "prompt", "answer", "signals")
+    hidden = ("number", "prompt", "answer", "signals", *case_tools.REVIEW_KEYS)
     return {
         "number": measured["number"],
         "prompt": measured["prompt"],
@@ -580,6 +584,7 @@ def _question_report(*, interview: Interview, measured: dict, graded: dict | Non
         "assessment": graded,
         "measured": {k: v for k, v in measured.items() if k not in hidden},
         "signals": signals,
+        **{k: measured.get(k) for k in case_tools.REVIEW_KEYS if k in measured},
     }
 
 

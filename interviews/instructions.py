@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from interviews import case_content
+
 RESUME_MAX_CHARS = 6000
 FOCUS_QUESTION_MAX_CHARS = 1000
 JOB_DESCRIPTION_MAX_CHARS = 4000
@@ -59,8 +61,13 @@ _LABELS = {
 _DELIMITER_RUN = re.compile(r"<{3,}|>{3,}")
 
 
+def case_brief(case_snapshot: dict) -> str:
+    """The case brief from a snapshot (older snapshots called it the case prompt)."""
+    return (case_snapshot.get("brief") or case_snapshot.get("prompt") or "").strip()
+
+
 def case_instructions(*, case_snapshot: dict, question_number: int) -> str:
-    """The instructions for one question of a case interview (DESIGN section 4, case format)."""
+    """The instructions for one question of a case interview (DESIGN sections 4 and 10)."""
     questions = case_snapshot["questions"]
     question = _question(questions, question_number)
     lead_type = case_snapshot["lead_type"]
@@ -74,11 +81,14 @@ def case_instructions(*, case_snapshot: dict, question_number: int) -> str:
         f"Industry: {case_snapshot['industry']}",
         "",
         "CASE CONTEXT:",
-        case_snapshot["prompt"].strip(),
+        case_brief(case_snapshot),
         "",
         f"CURRENT QUESTION ({question['number']} of {len(questions)}):",
-        question["prompt"].strip(),
+        " ".join(question["prompt"].split()),
         "",
+        *_exhibit_block(question.get("exhibit")),
+        *_interviewer_data_block(question.get("interviewer_data", ""), lead_type),
+        *_hints_block(question.get("hints") or []),
         "YOUR ROLE:",
         _opening_guidance(question_number),
         LEAD_TYPE_GUIDANCE[lead_type],
@@ -89,6 +99,44 @@ def case_instructions(*, case_snapshot: dict, question_number: int) -> str:
         CASE_STYLE_LINE,
     ]
     return "\n".join(parts)
+
+
+# The blocks below have fixed headings and one item a line, so the local engine can read them
+# back (realtime/engine/case_script.py) while a real model reads them as plain notes.
+EXHIBIT_HEADING = "EXHIBIT (on the candidate's screen now; refer to it, do not read every cell):"
+DATA_HEADING = (
+    "INTERVIEWER DATA (share a fact only when the candidate asks for it, only the fact asked "
+    "for, never volunteer it):"
+)
+# Interviewer-led: the interviewer drives, so a stuck candidate may be given the fact it needs.
+DATA_HEADING_LED = (
+    "INTERVIEWER DATA (share a fact when the candidate asks for it or cannot go on without it, "
+    "one fact at a time; never read the list out):"
+)
+HINTS_HEADING = (
+    "HINTS (only when the candidate asks for a hint: give the next one, in order, in your own "
+    "words; never volunteer them):"
+)
+
+
+def _exhibit_block(exhibit: dict | None) -> list[str]:
+    if not exhibit:
+        return []
+    lines = [EXHIBIT_HEADING, f"Title: {exhibit['title']}", " | ".join(exhibit["columns"])]
+    lines += [" | ".join(str(cell) for cell in row) for row in exhibit["rows"]]
+    return [*lines, *([f"Note: {exhibit['note']}"] if exhibit.get("note") else []), ""]
+
+
+def _interviewer_data_block(text: str, lead_type: str) -> list[str]:
+    facts = case_content.interviewer_facts(text)
+    heading = DATA_HEADING_LED if lead_type == "interviewer_led" else DATA_HEADING
+    return [heading, *(f"- {fact}" for fact in facts), ""] if facts else []
+
+
+def _hints_block(hints: list[str]) -> list[str]:
+    if not hints:
+        return []
+    return [HINTS_HEADING, *(f"{n}. {hint}" for n, hint in enumerate(hints, start=1)), ""]
 
 
 def job_question_count(time_limit_minutes: int) -> int:
@@ -167,8 +215,8 @@ def _label(snapshot: dict, field: str) -> str:
 def _opening_guidance(question_number: int) -> str:
     if question_number == 1:
         return (
-            "Open by greeting the candidate in one sentence, read the case context in your own "
-            "words (keep every number), then ask the current question."
+            "Open by greeting the candidate in one sentence, read the case context (the brief) in "
+            "your own words (keep every number), then ask the current question."
         )
     # Each question runs in its own realtime session, so the model has no memory of the earlier
     # ones: say so, or it greets the candidate again.

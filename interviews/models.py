@@ -4,9 +4,12 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from interviews import case_content
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -46,9 +49,14 @@ class Case(models.Model):
     difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
     industry = models.CharField(max_length=100)
     summary = models.CharField(max_length=500)
-    prompt = models.TextField(help_text="The case context read to the candidate.")
+    brief = models.TextField(
+        help_text="The situation: read out by the interviewer and shown at question 1."
+    )
     estimated_minutes = models.PositiveSmallIntegerField(default=30)
     published = models.BooleanField(default=False)
+    free = models.BooleanField(
+        default=False, help_text="A sample case anyone signed in may run without a subscription."
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -60,6 +68,15 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # The brief was called the case prompt before cases had briefs; old callers still say so.
+    @property
+    def prompt(self) -> str:
+        return self.brief
+
+    @prompt.setter
+    def prompt(self, value: str) -> None:
+        self.brief = value
 
 
 class CaseQuestion(models.Model):
@@ -74,8 +91,28 @@ class CaseQuestion(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="questions")
     number = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    prompt = models.TextField()
+    prompt = models.TextField(help_text="What the candidate hears and sees.")
+    interviewer_data = models.TextField(
+        blank=True,
+        help_text="Facts the interviewer shares only when asked, one per line. Never shown to the "
+        "candidate before the interview ends.",
+    )
+    exhibit = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='A table shown when the question opens: {"title", "columns": [..], '
+        '"rows": [[..]], "note", "chart": "bar"|"line"|null}.',
+    )
     evaluator_context = models.TextField(help_text="What a strong answer contains. Never shown.")
+    expected = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='Math questions: {"value", "unit", "tolerance" (a fraction: 0.05 is 5%), '
+        '"common_errors": [{"value", "diagnosis"}]}.',
+    )
+    hints = models.JSONField(
+        default=list, blank=True, help_text="Hints given one at a time when the candidate asks."
+    )
 
     class Meta:
         ordering = ["case", "number"]
@@ -86,6 +123,16 @@ class CaseQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} Q{self.number}"
+
+    def clean(self) -> None:
+        problems = case_content.question_problems(
+            interviewer_data=self.interviewer_data,
+            exhibit=self.exhibit,
+            expected=self.expected,
+            hints=self.hints,
+        )
+        if problems:
+            raise ValidationError(problems)
 
 
 class InterviewQuerySet(models.QuerySet["Interview"]):
@@ -160,6 +207,9 @@ class Interview(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
     )
     retry_question = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Case tools, per question number (as a string): the scratchpad's text and hints revealed.
+    scratchpad = models.JSONField(default=dict, blank=True)
+    hints_used = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -204,6 +254,13 @@ class Interview(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.COMPLETED, self.Status.ABANDONED, self.Status.FAILED)
+
+    @property
+    def case_is_free(self) -> bool:
+        """A free sample case: the snapshot decides once started, the case before."""
+        if self.case_snapshot:
+            return bool(self.case_snapshot.get("free"))
+        return bool(self.case_id and self.case.free)
 
     def is_visible_to(self, user: settings.AUTH_USER_MODEL) -> bool:
         return user.is_authenticated and (user.is_staff or self.owner_id == user.pk)

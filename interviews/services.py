@@ -256,18 +256,25 @@ def interview_start(*, interview: Interview, actor: User) -> Interview:
     return interview
 
 
-def case_interviews_allowed(*, user: User) -> bool:
-    """True if this person may run case interviews: staff, or an active subscription."""
-    return user.is_authenticated and (
-        user.is_staff or billing.subscription_is_active(user_id=user.pk)
-    )
+def case_interviews_allowed(*, user: User, case: Case | None = None) -> bool:
+    """True if this person may run case interviews (this one, if given): staff, an active
+    subscription, or a free sample case for anyone signed in."""
+    if not user.is_authenticated:
+        return False
+    if case is not None and case.free:
+        return True
+    return user.is_staff or billing.subscription_is_active(user_id=user.pk)
 
 
 def interview_case_access_ok(*, interview: Interview, actor: User) -> bool:
-    """True if a case interview may run: the actor is staff or the owner has a subscription."""
+    """True if a case interview may run: the actor is staff, the case is a free sample, or the
+    owner has a subscription."""
     # The one rule for starting a case interview and minting its question tokens (realtime).
     # Staff exemption goes by the actor: only the owner or staff may act on an interview at all.
-    return actor.is_staff or billing.subscription_is_active(user_id=interview.owner_id)
+    # The free flag comes last: the token path defers the snapshot it is read from.
+    if actor.is_staff or billing.subscription_is_active(user_id=interview.owner_id):
+        return True
+    return interview.case_is_free
 
 
 def _subscription_check(*, interview: Interview, actor: User) -> None:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from interviews import recordings, services
+from interviews import case_tools, instructions, recordings, services
 from interviews.models import Case, Feedback, Interview, TranscriptTurn
 from vocahire.lib.headers import microphone_allowed
 
@@ -64,7 +64,7 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "case": case,
-        "can_start_case": services.case_interviews_allowed(user=request.user),
+        "can_start_case": services.case_interviews_allowed(user=request.user, case=case),
         "credit_cost": settings.INTERVIEW_CREDIT_COST,
     }
     return render(request, "interviews/new.html", context)
@@ -103,11 +103,36 @@ def interview_detail(request: HttpRequest, interview_id: object) -> HttpResponse
 
 def _question_prompts(interview: Interview) -> dict[int, str]:
     """Question prompts for the candidate's eyes: never the evaluator context."""
+    return {q["number"]: q["prompt"] for q in _candidate_questions(interview)}
+
+
+# What a candidate may see of a question before the interview ends (DESIGN section 10): never
+# the interviewer data, the evaluator context, the expected answer or the hints not yet taken.
+CANDIDATE_QUESTION_FIELDS = ("number", "prompt", "exhibit", "hints")
+
+
+def _candidate_questions(interview: Interview) -> list[dict]:
     if interview.case_snapshot:
-        return {q["number"]: q["prompt"] for q in interview.case_snapshot.get("questions", [])}
-    if interview.case_id:
-        return dict(interview.case.questions.values_list("number", "prompt"))
-    return {}
+        questions = interview.case_snapshot.get("questions", [])
+    elif interview.case_id:
+        questions = list(interview.case.questions.values(*CANDIDATE_QUESTION_FIELDS))
+    else:
+        return []
+    return [
+        {
+            "number": q["number"],
+            "prompt": q["prompt"],
+            "exhibit": q.get("exhibit"),
+            "hints_total": len(q.get("hints") or []),
+        }
+        for q in questions
+    ]
+
+
+def _case_brief(interview: Interview) -> str:
+    if interview.case_snapshot:
+        return instructions.case_brief(interview.case_snapshot)
+    return interview.case.brief if interview.case_id else ""
 
 
 def _transcript_by_question(interview: Interview) -> list[dict]:
@@ -132,14 +157,20 @@ def _transcript_by_question(interview: Interview) -> list[dict]:
 @login_required
 def interview_room(request: HttpRequest, interview_id: object) -> HttpResponse:
     interview = interview_for_page(request, interview_id)
-    context = {"interview": interview, "room_data": _room_data(interview)}
+    questions = _candidate_questions(interview)
+    context = {
+        "interview": interview,
+        "room_data": _room_data(interview, questions),
+        "case_brief": _case_brief(interview),
+        "exhibits": [q for q in questions if q["exhibit"]],
+    }
     return render(request, "interviews/room.html", context)
 
 
-def _room_data(interview: Interview) -> dict:
+def _room_data(interview: Interview, questions: list[dict]) -> dict:
     """What the room's script needs, and nothing the candidate must not see."""
     api = f"/api/v1/interviews/{interview.pk}"
-    prompts = _question_prompts(interview)
+    prompts = {q["number"]: q["prompt"] for q in questions}
     return {
         "interview_id": str(interview.pk),
         "kind": interview.kind,
@@ -165,5 +196,28 @@ def _room_data(interview: Interview) -> dict:
             "end": f"{api}/end",
             "interview_page": reverse("interview-detail", kwargs={"interview_id": interview.pk}),
             "pricing": "/billing/pricing/",
+        },
+        "case_tools": _case_tools_data(interview, questions, api),
+    }
+
+
+def _case_tools_data(interview: Interview, questions: list[dict], api: str) -> dict | None:
+    """The room's case tools (static/js/case_tools.js): hints taken, scratchpads, endpoints."""
+    if interview.kind != Interview.Kind.CASE:
+        return None
+    state = case_tools.case_tools_state(interview=interview)
+    return {
+        "questions": {
+            str(q["number"]): {
+                "hints_total": q["hints_total"],
+                "hints": state.get(str(q["number"]), {}).get("hints", []),
+                "scratchpad": state.get(str(q["number"]), {}).get("scratchpad", ""),
+                "has_exhibit": bool(q["exhibit"]),
+            }
+            for q in questions
+        },
+        "urls": {
+            "scratchpad": f"{api}/questions/{{n}}/scratchpad",
+            "hints": f"{api}/questions/{{n}}/hints",
         },
     }

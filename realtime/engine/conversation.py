@@ -20,6 +20,7 @@ from .audio import (
     frame_level,
     speech_synthesize,
 )
+from .case_script import CaseScript
 from .protocol import merge, new_id, session_problem
 from .script import interview_script, is_answer
 
@@ -83,6 +84,7 @@ class Interviewer:
         self.channel: Any = None
         self.sinks: set[Sink] = set()
         self.script = interview_script(session.get("instructions", ""))
+        self.case = CaseScript.from_instructions(session.get("instructions", ""))
         self.detector = SpeechDetector.from_session(session)
         self.lines_spoken = 0
         self.answered = False
@@ -299,8 +301,14 @@ class Interviewer:
             if self.unsaid is not None:
                 text, self.unsaid = self.unsaid, None  # a cancelled line is said again
             elif self.lines_spoken == 0 or self.answered:
-                text = self.script.next_line(self.heard_text())
-                self.lines_spoken += 1
+                # Case rules first (a hint or a fact asked for); the script waits for them.
+                self.case = self.case.for_instructions(self.session.get("instructions", ""))
+                text, scripted = self.case.line(
+                    heard=self.heard_text(),
+                    first=self.lines_spoken == 0,
+                    scripted=lambda: self.script.next_line(self.heard_text()),
+                )
+                self.lines_spoken += scripted
             else:
                 text = "Take your time. I'm listening."
             self.answered = False

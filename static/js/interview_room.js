@@ -771,6 +771,7 @@
     if (text && question) text.textContent = question.prompt || question.text || "";
     var next = action("next-question");
     if (next) next.textContent = room.question >= questionCount ? "Finish the case" : "Next question";
+    document.dispatchEvent(new CustomEvent("vocahire:question-opened", { detail: { number: room.question } }));
   }
 
   function nextQuestion() {

@@ -67,7 +67,7 @@ def _change_form(case: Case, **overrides: object) -> dict:
         "slug": case.slug,
         "published": "on" if case.published else "",
         "summary": case.summary,
-        "prompt": case.prompt,
+        "brief": case.brief,
         "case_type": case.case_type,
         "lead_type": case.lead_type,
         "difficulty": case.difficulty,
@@ -114,3 +114,36 @@ def test_saving_in_admin_bumps_the_version_only_when_content_changed(
     assert response.status_code == 302, response.content.decode()[:2000]
     case.refresh_from_db()
     assert case.version == version
+
+
+def test_preview_sets_what_the_candidate_sees_beside_what_the_interviewer_is_told(
+    admin_client,
+) -> None:
+    case = make_case("bakery", title="Bakery waste", questions=2, lead_type="candidate_led")
+    case.questions.filter(number=1).update(
+        interviewer_data="Each shop bakes 600 loaves",
+        hints=["Ask about volumes."],
+        exhibit={"title": "Loaves", "columns": ["Shop", "Baked"], "rows": [["A", 600]], "note": "", "chart": None},
+    )  # fmt: skip
+
+    html = admin_client.get(f"/admin/interviews/case/{case.pk}/change/").content.decode()
+
+    candidate, interviewer = html.split('data-role="candidate-preview"')[1].split(
+        'data-role="interviewer-preview"', 1
+    )
+    assert "Case brief:</strong> Context of bakery." in candidate
+    assert '<th scope="col">Baked</th>' in candidate and "1 hint, one at a time" in candidate
+    assert "Each shop bakes 600 loaves" not in candidate
+    assert "- Each shop bakes 600 loaves" in interviewer and "1. Ask about volumes." in interviewer
+
+
+def test_saving_a_bad_exhibit_in_admin_names_the_problem(admin_client) -> None:
+    case = make_case("bakery", questions=2)
+    url = f"/admin/interviews/case/{case.pk}/change/"
+    bad = '{"title": "T", "columns": ["A", "B"], "rows": [["x"]], "note": "", "chart": null}'
+
+    response = admin_client.post(url, _change_form(case, **{"questions-0-exhibit": bad}))
+
+    assert response.status_code == 200
+    assert "rows[1]: has 1 cells but there are 2 columns" in response.content.decode()
+    assert case.questions.get(number=1).exhibit is None

@@ -22,6 +22,7 @@ LIST_FIELDS = {
     "industry",
     "summary",
     "estimated_minutes",
+    "free",
     "version",
     "question_count",
 }
@@ -82,10 +83,11 @@ def test_detail_returns_the_case_with_its_prompt(candidate) -> None:
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == LIST_FIELDS | {"prompt"}
-    assert (body["slug"], body["question_count"], body["prompt"]) == (
+    assert set(body) == LIST_FIELDS | {"brief", "prompt"}
+    assert (body["slug"], body["question_count"], body["brief"], body["prompt"]) == (
         "solo-case",
         2,
+        "Context of solo-case.",
         "Context of solo-case.",
     )
 

@@ -28,7 +28,7 @@ def _write(tmp_path: Path, data: object, name: str = "cases.json") -> Path:
 
 
 def _library(*cases: dict) -> dict:
-    return {"format": 1, "cases": [copy.deepcopy(case) for case in cases]}
+    return {"format": 2, "cases": [copy.deepcopy(case) for case in cases]}
 
 
 def _problems(path: Path) -> list[str]:
@@ -71,7 +71,10 @@ def test_bundled_math_questions_carry_a_worked_answer() -> None:
     assert len(math) >= 7
     for question in math:
         assert "=" in question["evaluator_context"]
-        assert any(ch.isdigit() for ch in question["prompt"])
+        # The figures are in the question, or with the interviewer until the candidate asks.
+        given = question["prompt"] + question["interviewer_data"] + json.dumps(question["exhibit"])
+        assert any(ch.isdigit() for ch in given)
+        assert question["expected"]["common_errors"], question["prompt"]
 
 
 # --- Validation -----------------------------------------------------------------------------------
@@ -143,7 +146,7 @@ def test_validation_rejects_a_slug_that_cannot_be_a_url(tmp_path: Path) -> None:
     [
         ("{not json", "field (file): is not valid JSON"),
         ("[]", "field (file): must be a JSON object"),
-        ('{"format": 2, "cases": []}', "field format: must be 1 (got 2)"),
+        ('{"format": 3, "cases": []}', "field format: must be 2 (got 3)"),
     ],
 )
 def test_validation_rejects_malformed_files(tmp_path: Path, content: str, message: str) -> None:
@@ -240,7 +243,7 @@ def test_export_round_trips_the_bundled_library(tmp_path: Path) -> None:
     exported = cases_export()
 
     by_slug = {case["slug"]: case for case in BUNDLED["cases"]}
-    assert exported["format"] == 1
+    assert exported["format"] == 2
     assert [case["slug"] for case in exported["cases"]] == sorted(by_slug)
     assert {case["slug"]: case for case in exported["cases"]} == by_slug
     Case.objects.all().delete()
@@ -265,7 +268,7 @@ def test_case_snapshot_has_the_agreed_shape(tmp_path: Path) -> None:
 
     assert list(snapshot) == [
         "title", "slug", "version", "case_type", "case_type_label", "lead_type",
-        "lead_type_label", "difficulty", "industry", "summary", "prompt", "estimated_minutes",
+        "lead_type_label", "difficulty", "industry", "summary", "brief", "free", "estimated_minutes",
         "questions",
     ]  # fmt: skip
     assert snapshot["case_type_label"] == "Market entry"

@@ -68,7 +68,7 @@ def test_export_cases_to_stdout_is_the_import_format() -> None:
 
     exported = json.loads(_run("export_cases"))
 
-    assert exported["format"] == 1
+    assert exported["format"] == 2
     assert {case["slug"]: case for case in exported["cases"]} == {
         case["slug"]: case for case in BUNDLED["cases"]
     }

@@ -175,3 +175,42 @@ def test_job_title_stays_on_one_quoted_line() -> None:
 )
 def test_job_question_count_fits_the_time_limit(minutes: int, count: int) -> None:
     assert job_question_count(minutes) == count
+
+
+def test_case_instructions_give_the_interviewer_the_brief_hidden_data_exhibit_and_hints() -> None:
+    from interviews.case_library import BUNDLED_CASES_PATH
+
+    cases = json.loads(BUNDLED_CASES_PATH.read_text(encoding="utf-8"))["cases"]
+    nordvik = next(c for c in cases if c["slug"] == "nordvik-air-loss-making-route")
+    q1, q3 = nordvik["questions"][0], nordvik["questions"][2]
+
+    first = case_instructions(case_snapshot=nordvik, question_number=1)
+    third = case_instructions(case_snapshot=nordvik, question_number=3)
+
+    assert "CASE CONTEXT:\n" + nordvik["brief"] in first
+    assert "read the case context (the brief)" in first
+    data = "\n".join(f"- {fact}" for fact in q1["interviewer_data"].splitlines())
+    assert "share a fact only when the candidate asks for it" in first
+    assert data in first
+    hints = "\n".join(f"{n}. {hint}" for n, hint in enumerate(q1["hints"], start=1))
+    assert "only when the candidate asks for a hint" in first and hints in first
+    # The question as spoken carries none of the hidden facts; they follow it, marked as such.
+    question = first.split("CURRENT QUESTION (1 of 4):\n")[1].split("\n\n")[0]
+    assert question == q1["prompt"]
+    assert "EXHIBIT (on the candidate's screen now" in third
+    assert "B | Fly one return a day (2 flights a day) | 65% of today's passengers" in third
+    assert "never read it out" in third and q3["evaluator_context"] in third
+
+
+def test_an_interviewer_led_case_may_give_a_stuck_candidate_the_fact_it_needs() -> None:
+    from interviews.case_library import BUNDLED_CASES_PATH
+    from realtime.engine.case_script import CaseScript
+
+    cases = json.loads(BUNDLED_CASES_PATH.read_text(encoding="utf-8"))["cases"]
+    greenbasket = next(c for c in cases if c["slug"] == "greenbasket-late-deliveries")
+
+    text = case_instructions(case_snapshot=greenbasket, question_number=3)
+
+    assert "share a fact when the candidate asks for it or cannot go on without it" in text
+    facts = greenbasket["questions"][2]["interviewer_data"].splitlines()
+    assert CaseScript.from_instructions(text).facts == facts  # the engine reads either heading
