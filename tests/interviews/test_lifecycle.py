@@ -243,7 +243,12 @@ def test_end_completes_queues_feedback_and_signals_after_commit(
     assert response.json()["feedback_status"] == "pending"
     assert queued == [str(interview.pk)]
     assert ended == [
-        {"signal": interview_ended, "interview_id": str(interview.pk), "call_id": "rtc_abc123"}
+        {
+            "signal": interview_ended,
+            "interview_id": str(interview.pk),
+            "call_id": "rtc_abc123",
+            "reason": "ended_by_candidate",
+        }
     ]
     interview.refresh_from_db()
     assert interview.end_reason == "ended_by_candidate" and interview.ended_at is not None

@@ -139,7 +139,7 @@ def test_the_supervisor_greets_records_the_transcript_and_usage_and_end_hangs_up
         peer.typed_answer("I led a team of five analysts and cut reporting time by 40 percent.")
         await peer.next("response.output_audio_transcript.done")
         await peer.next("response.done")
-        await until(lambda: len(server_turns(interview)) == 3, "three server turns")
+        await until(lambda: len(server_turns(interview)) == 3, "three server turns", timeout=30)
         ended = await in_thread(client.post, f"/api/v1/interviews/{interview.pk}/end")
         assert ended.status_code == 200
         await peer.close()
@@ -243,7 +243,8 @@ def test_a_crashed_supervisor_is_replaced_and_no_turn_is_lost_or_doubled(
         peer, call = await connect(client, interview)
         await peer.next("session.created")
         await peer.next("response.done")  # the greeting, recorded by the first supervisor
-        await until(lambda: len(server_turns(interview)) == 1, "the greeting's turn")
+        # Interviewer turns are written when their audio stops: the greeting takes seconds to say.
+        await until(lambda: len(server_turns(interview)) == 1, "the greeting's turn", timeout=30)
         await in_thread(first.crash)  # no flush, no lease given back
         await in_thread(start_supervisor)  # a second one takes over once the lease lapses
         await until(
@@ -252,7 +253,9 @@ def test_a_crashed_supervisor_is_replaced_and_no_turn_is_lost_or_doubled(
         await until(lambda: engine_call(live, call.upstream_call_id)["sidebands"] == 1, "re-attach")
         peer.typed_answer("We shipped the dashboard in three weeks.")
         await peer.next("response.done")
-        await until(lambda: len(server_turns(interview)) == 3, "the turns after the takeover")
+        await until(
+            lambda: len(server_turns(interview)) == 3, "the turns after the takeover", timeout=30
+        )
         await peer.close()
         return call
 
