@@ -222,11 +222,19 @@ class CallWatch:
         voice = (audio.get("output") or {}).get("voice")
         if voice is not None and self.lease.voice and voice != self.lease.voice:
             changes.setdefault("audio", {})["output"] = {"voice": self.lease.voice}
-        # Switching transcription off would blind the server's own transcript.
+        # Switching transcription off would blind the server's own transcript. (Only off counts:
+        # upstream echoes the setting with fields of its own, such as language.)
         heard = (audio.get("input") or {}).get("transcription", self.lease.transcription)
-        if self.lease.transcription and heard != self.lease.transcription:
+        if self.lease.transcription and not heard:
             changes.setdefault("audio", {})["input"] = {"transcription": self.lease.transcription}
         return changes
+
+    def on_turn_taken(self, event: dict[str, Any]) -> None:
+        """The candidate speaks or a new reply begins: the interviewer's last line has ended
+        (its audio stopped, or was cut off) even if upstream sent no output_audio_buffer.stopped."""
+        self.replies_flush()
+        if event.get("type") == "input_audio_buffer.speech_started":
+            self.on_speech_started(event)
 
     def on_speech_started(self, event: dict[str, Any]) -> None:
         self.speech[str(event.get("item_id"))] = {"start": int(event.get("audio_start_ms") or 0)}
@@ -335,7 +343,8 @@ class CallWatch:
     HANDLERS: dict[str, Callable[[CallWatch, dict[str, Any]], None]] = {
         "session.created": on_session,
         "session.updated": on_session,
-        "input_audio_buffer.speech_started": on_speech_started,
+        "input_audio_buffer.speech_started": on_turn_taken,
+        "response.created": on_turn_taken,
         "input_audio_buffer.speech_stopped": on_speech_stopped,
         "conversation.item.input_audio_transcription.completed": on_transcription,
         "conversation.item.done": on_item_done,
