@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +29,7 @@ from vocahire.lib import openai_gateway as gateway
 from vocahire.lib.breaker import BreakerOpen, breaker_call
 
 logger = logging.getLogger("vocahire.realtime.mint")
+T = TypeVar("T")
 
 TTL_DEFAULT, TTL_MIN, TTL_MAX = 3600, 300, 7200
 LAST_UPSTREAM_MS_KEY = "realtime:last_upstream_ms"
@@ -271,18 +273,7 @@ def realtime_session_mint(
     attempt = _attempt_begin(
         interview=interview, actor=actor, question_number=question_number, ttl=ttl
     )
-    try:
-        secret = breaker_call(
-            gateway.client_secret_create,
-            session=attempt.session,
-            ttl=ttl,
-            safety_identifier=gateway.safety_identifier_for(user_id=actor.pk),
-        )
-    except (BreakerOpen, gateway.OpenAIError) as exc:
-        attempt.clock.upstream_since_mark()
-        raise attempt.failed(exc) from None
-    attempt.clock.upstream_since_mark()
-    return attempt.minted(secret)
+    return attempt.minted(attempt.upstream(gateway.client_secret_create, ttl=ttl))
 
 
 @dataclass(frozen=True)
@@ -300,18 +291,7 @@ def realtime_call_create(
         interview=interview, actor=actor, question_number=question_number, ttl=0
     )
     attempt.kind = "call"
-    try:
-        created = breaker_call(
-            gateway.call_create,
-            offer_sdp=offer_sdp,
-            session=attempt.session,
-            safety_identifier=gateway.safety_identifier_for(user_id=actor.pk),
-        )
-    except (BreakerOpen, gateway.OpenAIError) as exc:
-        attempt.clock.upstream_since_mark()
-        raise attempt.failed(exc) from None
-    attempt.clock.upstream_since_mark()
-    return attempt.call_created(created)
+    return attempt.call_created(attempt.upstream(gateway.call_create, offer_sdp=offer_sdp))
 
 
 class _Attempt:
@@ -331,6 +311,20 @@ class _Attempt:
         self.ttl, self.session, self.clock = ttl, session, clock
         self.revertible = revertible
         self.kind = "mint"
+
+    def upstream(self, call: Callable[..., T], **kwargs: Any) -> T:
+        """One upstream request with this attempt's session, through the breaker and timed; a
+        failure comes back as the API's error, with the start undone where it may be."""
+        identifier = gateway.safety_identifier_for(user_id=self.actor.pk)
+        try:
+            result = breaker_call(
+                call, session=self.session, safety_identifier=identifier, **kwargs
+            )
+        except (BreakerOpen, gateway.OpenAIError) as exc:
+            self.clock.upstream_since_mark()
+            raise self.failed(exc) from None
+        self.clock.upstream_since_mark()
+        return result
 
     def minted(self, secret: gateway.ClientSecret) -> MintResult:
         cache.set(LAST_UPSTREAM_MS_KEY, round(secret.upstream_ms, 1), None)
