@@ -59,7 +59,7 @@
   var WAIT_CONNECT_MS = waits.connectMs || 15000;
   var WAIT_SESSION_MS = waits.sessionMs || 10000;
   // The supervisor asks for the greeting once it listens; past this the room asks itself.
-  var WAIT_GREETING_MS = waits.greetingMs || 6000;
+  var WAIT_GREETING_MS = waits.greetingMs || 10000;
   var FLUSH_DELAY_MS = 1000;
   var ENDED_WAIT_MS = 20000; // longest the page waits for "vocahire:ended" listeners
 
