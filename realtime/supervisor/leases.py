@@ -27,7 +27,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from interviews import services as lifecycle
-from interviews.models import Interview
+from interviews.models import Interview, StageTiming
 from realtime.models import RealtimeCall
 
 Status = RealtimeCall.Status
@@ -155,6 +155,16 @@ def call_end(*, call_id: uuid.UUID, reason: str) -> bool:
             status=Status.ENDED, end_reason=reason, ended_at=timezone.now()
         )
     )
+
+
+def call_client_live(*, interview_id: uuid.UUID, question_number: int, since: datetime) -> bool:
+    """Has the room reported this question's audio link live since the call was created?"""
+    return StageTiming.objects.filter(
+        interview_id=interview_id,
+        question_number=question_number,
+        stage__in=("data_channel_open", "active"),
+        created_at__gte=since,
+    ).exists()
 
 
 def call_integrity_restored(*, call_id: uuid.UUID, restores: int) -> None:

@@ -31,6 +31,10 @@ TAMPERS_BEFORE_HANGUP = 3
 BACKOFF_SECONDS = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
 STABLE_SECONDS = 10.0  # a sideband up this long resets the back-off
 HANGUP_TRIES = 4
+# How long the greeting waits for the room to report its audio link live (the room's own fallback
+# asks for a greeting after 10 s), and how often it looks.
+GREETING_WAIT_SECONDS = 5.0
+GREETING_POLL_SECONDS = 0.15
 HANGUP_TIMEOUT = aiohttp.ClientTimeout(total=10)
 Reason = RealtimeCall.EndReason
 
@@ -188,8 +192,24 @@ class CallWatch:
                 return
             self.send({"type": "session.update", "session": {"type": "realtime", **changed}})
         if event.get("type") == "session.created" and not self.greeted:
-            # The interview begins once we listen: no turn can happen before the sideband.
             self.greeted = True
+            self.supervisor.spawn(self.greet())
+
+    async def greet(self) -> None:
+        """Open the interview once both ends listen: we do (no turn can happen before the
+        sideband), and the browser, once the room reports its audio link live. Past the wait the
+        interviewer speaks anyway, as the room would ask for it itself."""
+        deadline = time.monotonic() + GREETING_WAIT_SECONDS
+        while time.monotonic() < deadline and not self.stopping:
+            if await self.supervisor.db(
+                leases.call_client_live,
+                interview_id=self.lease.interview_id,
+                question_number=self.lease.question_number or 1,
+                since=self.lease.created_at,
+            ):
+                break
+            await asyncio.sleep(GREETING_POLL_SECONDS)
+        if not self.stopping:
             self.send({"type": "response.create"})
             self.supervisor.record_greeted(self.lease.id)
 
