@@ -266,7 +266,7 @@ _ERROR = inline_serializer(
     "CallError", {"detail": serializers.CharField(), "code": serializers.CharField()}
 )
 _CALL_SCHEMA: dict[str, Any] = {
-    "request": {"application/sdp": OpenApiTypes.STR},
+    "request": {"application/sdp": OpenApiTypes.BINARY},
     "responses": {
         (201, "application/sdp"): OpenApiTypes.STR,
         400: OpenApiResponse(_ERROR, "invalid_sdp, interview_not_in_progress, future_question"),
