@@ -24,10 +24,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Now
-from django.utils import timezone
 
 from interviews import services as lifecycle
 from interviews.models import Interview, StageTiming
+from realtime import services
 from realtime.models import RealtimeCall
 
 Status = RealtimeCall.Status
@@ -149,12 +149,9 @@ def calls_release(*, owner: str, ids: list[uuid.UUID]) -> None:
 
 
 def call_end(*, call_id: uuid.UUID, reason: str) -> bool:
-    """Mark a live call ended with `reason`; False when something else ended it first."""
-    return bool(
-        RealtimeCall.objects.filter(pk=call_id, status=Status.LIVE).update(
-            status=Status.ENDED, end_reason=reason, ended_at=timezone.now()
-        )
-    )
+    """Mark a live call ended with `reason` (the supervisor hung it up itself, or it is gone);
+    False when something else ended it first."""
+    return services.realtime_call_end(call=RealtimeCall(pk=call_id), reason=reason, hangup=False)
 
 
 def call_client_live(*, interview_id: uuid.UUID, question_number: int, since: datetime) -> bool:

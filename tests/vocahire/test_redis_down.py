@@ -51,7 +51,7 @@ def throwaway_redis(settings):
     for _ in range(100):
         if subprocess.run(ping, capture_output=True, text=True).stdout.strip() == "PONG":
             break
-        time.sleep(0.05)
+        time.sleep(0.05)  # polling a subprocess's port, not waiting on the code under test
     url = f"redis://127.0.0.1:{port}/0"
     settings.CACHES = {"default": redis_cache_config(url, key_prefix="redis-down-test")}
     settings.REDIS_URL = url

@@ -221,12 +221,6 @@ def call_create(*, offer_sdp: str, session: dict[str, Any], safety_identifier: s
     )
 
 
-def sideband_url(*, call_id: str) -> str:
-    """The WebSocket that attaches the server to a live call (wss://.../realtime?call_id=)."""
-    base = settings.REALTIME_BASE_URL.rstrip("/")
-    return re.sub(r"^http", "ws", base) + f"/realtime?call_id={call_id}"
-
-
 def call_hangup(*, call_id: str) -> None:
     """End a live call (POST /realtime/calls/{call_id}/hangup); 404 means it is already gone."""
     # The call id comes from the browser: never let it reshape the upstream path.
