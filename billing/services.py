@@ -42,6 +42,14 @@ class LedgerResult:
         return self.entry.balance_after
 
 
+def credits_needed_message(*, cost: int, balance: int) -> str:
+    """The one wording of "you do not have enough credits", for the ledger and for entitlements."""
+    return (
+        f"You need {cost} credit{'s' if cost != 1 else ''} but have {balance}. "
+        "Buy a credit pack to continue."
+    )
+
+
 def _locked_account(user_id: object) -> CreditAccount:
     # The lock serialises every change to the balance. A first change creates the row, then
     # locks it; every later one is a single SELECT ... FOR UPDATE.
@@ -78,10 +86,7 @@ def _ledger_write(
             raise BillingError("That idempotency key was used for another account.", "key_reused")
         return LedgerResult(entry=previous, created=False)
     if account.balance + delta < 0:
-        raise InsufficientCredits(
-            f"You need {-delta} credit{'s' if -delta != 1 else ''} but have {account.balance}. "
-            "Buy a credit pack to continue."
-        )
+        raise InsufficientCredits(credits_needed_message(cost=-delta, balance=account.balance))
     account.balance += delta
     account.save(update_fields=["balance", "updated_at"])
     entry = LedgerEntry.objects.create(
