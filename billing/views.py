@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from billing import providers, services, webhooks
+from billing import entitlements, providers, returns, services, webhooks
 from billing.models import CreditPack, LedgerEntry, Payment, Plan, Subscription
 
 logger = logging.getLogger(__name__)
@@ -23,6 +23,8 @@ def pricing(request: HttpRequest) -> HttpResponse:
     context = {
         "packs": CreditPack.objects.filter(active=True),
         "plans": Plan.objects.filter(active=True),
+        "job_cost": entitlements.credit_cost("job"),
+        "next": returns.next_path(request.GET.get("next")),
     }
     return render(request, "billing/pricing.html", context)
 
@@ -31,6 +33,9 @@ def pricing(request: HttpRequest) -> HttpResponse:
 @require_POST
 def checkout(request: HttpRequest) -> HttpResponse:
     success = request.build_absolute_uri(reverse("billing:checkout_success"))
+    # The page the buyer came from (a validated local path) rides along to come back to.
+    next_url = returns.next_path(request.POST.get("next"))
+    cancel = returns.with_next(reverse("billing:checkout_cancel"), next_url)
     try:
         url = services.checkout_start(
             user_id=request.user.pk,
@@ -38,13 +43,16 @@ def checkout(request: HttpRequest) -> HttpResponse:
             pack_slug=request.POST.get("pack", ""),
             plan_slug=request.POST.get("plan", ""),
             # Stripe fills in {CHECKOUT_SESSION_ID}; the test provider's reference takes its place.
-            success_url=f"{success}?session_id={{CHECKOUT_SESSION_ID}}",
-            cancel_url=request.build_absolute_uri(reverse("billing:checkout_cancel")),
+            success_url=returns.with_next(
+                f"{success}?session_id={{CHECKOUT_SESSION_ID}}", next_url
+            ),
+            cancel_url=request.build_absolute_uri(cancel),
         )
     except services.BillingError as exc:
         messages.error(request, exc.message)
-        return redirect("billing:pricing")
-    return redirect(url)
+        return redirect(returns.pricing_url(next_url))
+    # The test provider's checkout is our own page: it carries the return path itself.
+    return redirect(returns.with_next(url, next_url) if url.startswith("/") else url)
 
 
 @login_required
@@ -58,19 +66,23 @@ def test_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
         user=request.user,
         provider="test",
     )
+    next_url = returns.next_path(request.GET.get("next"))
     if request.method != "POST":
-        return render(request, "billing/test_checkout.html", {"payment": payment})
+        context = {"payment": payment, "next": next_url}
+        return render(request, "billing/test_checkout.html", context)
     if request.POST.get("action") == "cancel":
         services.payment_cancel(payment_id=payment.pk, user_id=request.user.pk)
-        return redirect("billing:checkout_cancel")
+        return redirect(returns.with_next(reverse("billing:checkout_cancel"), next_url))
     if payment.status not in (Payment.Status.PENDING, Payment.Status.PAID):
         messages.error(
             request, "This checkout was cancelled. Start a new one from the pricing page."
         )
-        return redirect("billing:pricing")
+        return redirect(returns.pricing_url(next_url))
     services.payment_fulfil(payment_id=payment.pk)
     success = reverse("billing:checkout_success")
-    return redirect(f"{success}?session_id={payment.provider_reference}")
+    return redirect(
+        returns.with_next(f"{success}?session_id={payment.provider_reference}", next_url)
+    )
 
 
 @login_required
@@ -80,11 +92,25 @@ def checkout_success(request: HttpRequest) -> HttpResponse:
         .filter(user=request.user, provider_reference=request.GET.get("session_id", ""))
         .first()
     )
-    return render(request, "billing/checkout_success.html", {"payment": payment})
+    next_url = returns.next_path(request.GET.get("next"))
+    if payment is not None and payment.status == Payment.Status.PAID and next_url:
+        # Paid: straight back to the interview, form or case the buyer came from.
+        messages.success(request, _paid_message(payment))
+        return redirect(next_url)
+    context = {"payment": payment, "next": next_url}
+    return render(request, "billing/checkout_success.html", context)
+
+
+def _paid_message(payment: Payment) -> str:
+    if payment.pack_id:
+        credits = payment.credits or payment.pack.credits
+        return f"Thank you: {credits} credit{'s' if credits != 1 else ''} added to your balance."
+    return f"Thank you: your {payment.plan.name} subscription is active."
 
 
 def checkout_cancel(request: HttpRequest) -> HttpResponse:
-    return render(request, "billing/checkout_cancel.html")
+    context = {"next": returns.next_path(request.GET.get("next"))}
+    return render(request, "billing/checkout_cancel.html", context)
 
 
 @login_required

@@ -6,9 +6,11 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from interviews import services
+from billing import returns
+from billing.entitlements import Entitlement
 from interviews.case_library import case_industries, cases_published
 from interviews.models import Case
+from interviews.views import start_entitlement
 
 
 class CaseFilterForm(forms.Form):
@@ -50,9 +52,17 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "case": case,
         "kinds": [question.get_kind_display() for question in case.questions.all()],
-        "can_start_case": services.case_interviews_allowed(user=request.user, case=case),
+        "entitlement": _entitlement(request, case),
+        "buy_url": returns.pricing_url(request.get_full_path()),
     }
     return render(request, "interviews/cases/detail.html", context)
+
+
+def _entitlement(request: HttpRequest, case: Case) -> Entitlement | None:
+    """Whether the signed-in person may start this case (None for a visitor: they log in first)."""
+    if not request.user.is_authenticated:
+        return None
+    return start_entitlement(request, case)
 
 
 def _case_for_page(request: HttpRequest, slug: str) -> Case:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from billing import entitlements, returns
 from interviews import case_tools, instructions, recordings, services
 from interviews.models import Case, Feedback, Interview, TranscriptTurn
 from vocahire.lib.headers import microphone_allowed
@@ -48,12 +49,15 @@ class JobInterviewForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def interview_new(request: HttpRequest) -> HttpResponse:
     case = _case_for_new(request)
+    entitlement = start_entitlement(request, case)
     profile = getattr(request.user, "profile", None)
     form = JobInterviewForm(
         request.POST if request.method == "POST" and case is None else None,
         has_resume=bool(profile and profile.resume_text.strip()),
     )
-    if request.method == "POST" and (case is not None or form.is_valid()):
+    # Not allowed: nothing is created; the page says why and offers to buy first.
+    allowed = entitlement.allowed
+    if request.method == "POST" and allowed and (case is not None or form.is_valid()):
         fields = {"kind": "case", "case": case} if case else {"kind": "job", **form.cleaned_data}
         try:
             interview = services.interview_create(owner=request.user, **fields)
@@ -64,10 +68,20 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "case": case,
-        "can_start_case": services.case_interviews_allowed(user=request.user, case=case),
-        "credit_cost": settings.INTERVIEW_CREDIT_COST,
+        "entitlement": entitlement,
+        "buy_url": returns.pricing_url(request.get_full_path()),
     }
     return render(request, "interviews/new.html", context)
+
+
+def start_entitlement(request: HttpRequest, case: Case | None) -> entitlements.Entitlement:
+    """What starting a job interview, or this case, costs the signed-in person, and whether they may."""
+    return entitlements.entitlement(
+        user_id=request.user.pk,
+        kind="case" if case is not None else "job",
+        staff=request.user.is_staff,
+        free=bool(case is not None and case.free),
+    )
 
 
 def _case_for_new(request: HttpRequest) -> Case | None:

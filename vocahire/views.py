@@ -10,7 +10,10 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views import defaults
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
+from billing.entitlements import credit_cost
 from vocahire.lib.middleware import DATABASE_UNAVAILABLE_ERRORS, database_unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -20,8 +23,18 @@ def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
     # Say interviews, not credits: a visitor does not know yet what a credit buys.
-    free_interviews = settings.SIGNUP_FREE_CREDITS // max(settings.INTERVIEW_CREDIT_COST, 1)
+    free_interviews = settings.SIGNUP_FREE_CREDITS // max(credit_cost("job"), 1)
     return render(request, "landing.html", {"free_interviews": free_interviews})
+
+
+FAVICON = settings.BASE_DIR / "static" / "favicon.svg"
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on their own: the site's SVG icon, not a 404."""
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/svg+xml")
 
 
 def _database_ok() -> bool:
