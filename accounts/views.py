@@ -38,6 +38,11 @@ def resume_upload(request: HttpRequest) -> HttpResponse:
         except services.ResumeError as error:
             upload_form.add_error("resume", error.message)
         else:
+            if request.POST.get("next") == "onboarding":
+                messages.success(
+                    request, "Resume uploaded. You can check its text on your profile."
+                )
+                return redirect("onboarding")
             messages.success(request, "Resume uploaded. Check the extracted text below.")
             return redirect("profile")
     return _render(

@@ -16,7 +16,10 @@ from django.utils.safestring import SafeString, mark_safe
 BAR_HEIGHT = 22
 BAR_GAP = 8
 LABEL_WIDTH = 170
-CHART_WIDTH = 520
+# The drawing scales with its box: 400 units keep 13-unit text at about 12 px on a 390 px phone
+# (the stylesheet caps the box, so it stays about 15 px on a desktop).
+CHART_WIDTH = 400
+TICK_MIN_GAP = 44  # units between date labels; closer ones are thinned out so none overlap
 PALETTE = ("#0a58ca", "#1a7f37", "#9a6700", "#8250df", "#cf222e", "#57606a")
 
 
@@ -94,7 +97,10 @@ def line_chart_svg(
         return first_x + i * step, pad_top + plot_h - (v / top) * plot_h
 
     parts = [_axes(pad_left, pad_top, plot_w, plot_h, top)]
+    every = max(1, math.ceil(TICK_MIN_GAP / step)) if len(labels) > 1 else 1
     for i, label in enumerate(labels):
+        if i % every and i != len(labels) - 1:
+            continue  # too close to its neighbours to read; the description lists every point
         x = first_x + i * step
         parts.append(
             format_html(
@@ -111,7 +117,7 @@ def line_chart_svg(
         parts.append(
             format_html(
                 '<text x="{}" y="{}" class="chart-legend" fill="{}">{}</text>',
-                pad_left + 8 + n * 150,
+                pad_left + 8 + n * 160,
                 height - 6,
                 color,
                 name,

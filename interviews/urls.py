@@ -45,3 +45,8 @@ urlpatterns += [
         name="interview-recording-delete",
     ),
 ]
+
+# The onboarding step after sign-up (interviews/onboarding.py).
+from interviews import onboarding  # noqa: E402
+
+urlpatterns += [path("welcome/", onboarding.onboarding, name="onboarding")]

@@ -14,6 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from billing.entitlements import credit_cost
+from interviews.sample_report import sample_report
 from vocahire.lib.middleware import DATABASE_UNAVAILABLE_ERRORS, database_unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,8 @@ def landing(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     # Say interviews, not credits: a visitor does not know yet what a credit buys.
     free_interviews = settings.SIGNUP_FREE_CREDITS // max(credit_cost("job"), 1)
-    return render(request, "landing.html", {"free_interviews": free_interviews})
+    context = {"free_interviews": free_interviews, "sample": sample_report()}
+    return render(request, "landing.html", context)
 
 
 FAVICON = settings.BASE_DIR / "static" / "favicon.svg"

@@ -114,7 +114,9 @@ def test_history_shows_the_ledger_with_running_balance(
 
     rows = response.content.decode().split('data-role="ledger"')[1]
     assert response.status_code == 200
-    assert rows.index("<td>1</td>") < rows.index("<td>2</td>") < rows.index("<td>3</td>")
+    # Cells carry their column's label for the phone layout (issue 15).
+    balance = '<td data-label="Balance">{}</td>'.format
+    assert rows.index(balance(1)) < rows.index(balance(2)) < rows.index(balance(3))
     assert "Interview" in rows and "Staff grant" in rows
 
 

@@ -166,7 +166,8 @@ def test_not_enough_says_when_speech_was_heard_but_not_transcribed(client, candi
     html = _page(client, interview).content.decode()
 
     assert 'data-role="not-enough"' in html
-    assert "You did speak for 1 min 35 s, but this server could not" in html
+    # Candidate copy names no server internals (issue 15): the wording changed on purpose.
+    assert "You did speak for 1 min 35 s, but that speech could not" in html
 
 
 def test_job_report_charts_talk_time_per_answer(client, candidate):
