@@ -46,7 +46,7 @@ urlpatterns += [
     ),
 ]
 
-# The onboarding step after sign-up (interviews/onboarding.py).
-from interviews import onboarding  # noqa: E402
+# The onboarding step after sign-up (interviews/views/onboarding.py).
+from interviews.views import onboarding  # noqa: E402
 
 urlpatterns += [path("welcome/", onboarding.onboarding, name="onboarding")]

@@ -10,7 +10,7 @@ from billing import returns
 from billing.entitlements import Entitlement
 from interviews.case_library import case_industries, cases_published
 from interviews.models import Case
-from interviews.views import start_entitlement
+from interviews.views.interviews import start_entitlement
 
 
 class CaseFilterForm(forms.Form):
