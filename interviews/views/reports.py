@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from billing import entitlements, returns
 from interviews import charts, feedback, recordings, services
 from interviews.api.recordings import recording_response
 from interviews.models import Interview
@@ -78,6 +79,16 @@ def practise_again(request: HttpRequest, interview_id: object) -> HttpResponse:
     """A new draft of the same case or job (or one question of it), straight into its room."""
     interview = interview_for_page(request, interview_id)
     question = request.POST.get("question", "")
+    allowed = entitlements.entitlement(
+        user_id=request.user.pk,
+        kind=interview.kind,
+        staff=request.user.is_staff,
+        free=interview.case_is_free,
+    )
+    if not allowed.allowed:
+        # Say so before the room: buy first, then come back to this report to practise again.
+        messages.warning(request, allowed.message)
+        return redirect(returns.pricing_url(_report_url(interview)))
     try:
         again = services.interview_retry_create(
             interview=interview,

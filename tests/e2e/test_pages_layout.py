@@ -23,6 +23,7 @@ from tests.interviews.lifecycle_factories import job_interview
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 SCHEMES = ("light", "dark")
 BLOCKING = {"serious", "critical"}
+SCROLLS_SIDEWAYS = "() => document.documentElement.scrollWidth > innerWidth"
 SHOTS = Path("/tmp/i15b")
 DATA = Path(__file__).resolve().parents[1] / "data" / "openai"
 
@@ -162,3 +163,18 @@ def test_the_axe_check_reports_poor_contrast(page: Page, live_server, db):
     )
     violations = Axe().run(page).response["violations"]
     assert "color-contrast" in {v["id"] for v in violations if v["impact"] in BLOCKING}
+
+
+def test_every_page_fits_the_smallest_phone(page: Page, live_server, db):
+    """320 px (an iPhone SE's width): still no sideways scroll; axe runs at 390 px above."""
+    email, pages = _candidate_pages()
+    page.set_viewport_size({"width": 320, "height": 640})
+    wide = []
+    for name, path in PUBLIC_PAGES.items():
+        page.goto(live_server.url + path)
+        wide += [name] if page.evaluate(SCROLLS_SIDEWAYS) else []
+    sign_in(page, live_server.url, email)
+    for name, path in pages.items():
+        page.goto(live_server.url + path)
+        wide += [name] if page.evaluate(SCROLLS_SIDEWAYS) else []
+    assert not wide, wide

@@ -87,13 +87,14 @@ def test_measured_only_progress_has_no_score_chart(client, candidate):
     assert 'css/print.css" media="print">' in html  # prints as cleanly as a report
 
 
-def test_practise_the_same_case_again(client, candidate):
-    interview = _reported_case(candidate, days_ago=1)
-    _login(client, candidate)
+def test_practise_the_same_case_again(client, subscriber):
+    # A subscriber: without one, practising a case again now offers the plans first (issue 15).
+    interview = _reported_case(subscriber, days_ago=1)
+    _login(client, subscriber)
 
     response = client.post(f"/interviews/{interview.pk}/again/")
 
-    again = Interview.objects.exclude(pk=interview.pk).get(owner=candidate)
+    again = Interview.objects.exclude(pk=interview.pk).get(owner=subscriber)
     assert response.status_code == 302
     assert response["Location"] == f"/interviews/{again.pk}/room/"
     assert (again.kind, again.case_id, again.status) == ("case", interview.case_id, "draft")

@@ -106,3 +106,21 @@ def test_staff_start_cases_without_a_subscription(client, db):
     html = client.get("/cases/bakery/").content.decode()
 
     assert "Staff run cases at no cost." in html and 'data-action="start-case"' in html
+
+
+def test_practise_again_without_credits_offers_to_buy_before_the_room(client, db):
+    from tests.interviews.feedback_factories import finished_job_interview
+
+    user = make_user("spent@example.com")
+    interview = finished_job_interview(user)
+    client.force_login(user)
+
+    response = client.post(f"/interviews/{interview.pk}/again/")
+
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/billing/pricing/?next=%2Finterviews%2F{interview.pk}%2F%23report"
+    )
+    assert Interview.objects.filter(owner=user).count() == 1  # no new draft
+    page = client.get(response["Location"]).content.decode()
+    assert "You need 1 credit but have 0." in page and 'data-role="return-path"' in page
