@@ -229,7 +229,10 @@ def test_case_interview_through_two_questions(page: Page, live_server, db):
 def test_no_credits_shows_insufficient_credits_and_the_buy_link(page: Page, live_server, db):
     user = make_user("broke@example.com")
     sign_in(page, live_server.url, user.email)
-    interview = new_job_interview(page, live_server.url, "Barista")
+    # The new-interview form now offers to buy first (issue 15, pages): a broke candidate reaches
+    # the room through a draft made earlier, e.g. while they still had credits.
+    interview = interview_create(owner=user, kind="job", job_title="Barista")
+    page.goto(f"{live_server.url}/interviews/{interview.pk}/room/")
 
     page.click('[data-action="start"]')
     expect_state(page, "error")
