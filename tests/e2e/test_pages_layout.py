@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from interviews import feedback
 from interviews.feedback import feedback_generate
@@ -178,3 +178,17 @@ def test_every_page_fits_the_smallest_phone(page: Page, live_server, db):
         page.goto(live_server.url + path)
         wide += [name] if page.evaluate(SCROLLS_SIDEWAYS) else []
     assert not wide, wide
+
+
+def test_the_onboarding_mic_check_hears_the_microphone(page: Page, live_server, db):
+    email, _ = _candidate_pages()
+    sign_in(page, live_server.url, email)
+    page.goto(live_server.url + "/welcome/")
+
+    page.click('[data-action="mic-check"]')
+
+    # Chromium's fake device plays a steady tone: the check hears it and lets the mic go.
+    status = page.locator('[data-role="mic-status"][data-result]')
+    expect(status).to_have_attribute("data-result", "heard", timeout=15_000)
+    expect(status).to_contain_text("We can hear you.")
+    expect(page.locator('[data-action="mic-check"]')).to_have_text("Check again")
