@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Profile, User
 from interviews import services as lifecycle
 from interviews.models import Interview
+from realtime import resume
 from realtime.models import RealtimeCall, RealtimeSession
 from vocahire.lib import openai_gateway as gateway
 from vocahire.lib.breaker import BreakerOpen, breaker_call
@@ -258,6 +259,10 @@ def _attempt_begin(
         if started_here:  # never keep a charge for a session we cannot even ask for
             lifecycle.interview_start_revert(interview=interview, reason="No instructions")
         raise
+    # A reconnect's session is told the conversation so far, so the interviewer continues.
+    instructions = resume.resume_instructions(
+        instructions=instructions, interview=interview, question_number=question_number
+    )
     session = realtime_session_config(
         instructions=instructions, thinking_time=_thinking_time(interview.owner)
     )
