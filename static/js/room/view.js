@@ -105,6 +105,8 @@ export class RoomView {
   question(text, heading) {
     if (heading) this.set("question-progress", heading);
     if (text) this.set("question-text", text);
+    const card = this.role("question");
+    if (card) card.hidden = !this.role("question-text").textContent.trim();
   }
 
   /** One transcript line, made once per key and updated as its words arrive. */
