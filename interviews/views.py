@@ -168,8 +168,13 @@ def interview_room(request: HttpRequest, interview_id: object) -> HttpResponse:
     return render(request, "interviews/room.html", context)
 
 
-def _room_entitlement(request: HttpRequest, interview: Interview) -> entitlements.Entitlement:
-    """What starting this interview costs its owner, and whether they may (billing's answer)."""
+def _room_entitlement(
+    request: HttpRequest, interview: Interview
+) -> entitlements.Entitlement | None:
+    """What starting this draft costs its owner, and whether they may (billing's answer); None
+    once started, when only the cost matters (reconnecting is free) and no query is needed."""
+    if interview.status != Interview.Status.DRAFT:
+        return None
     return entitlements.entitlement(
         user_id=interview.owner_id,
         kind=interview.kind,
@@ -179,7 +184,7 @@ def _room_entitlement(request: HttpRequest, interview: Interview) -> entitlement
 
 
 def _room_data(
-    interview: Interview, questions: list[dict], entitled: entitlements.Entitlement
+    interview: Interview, questions: list[dict], entitled: entitlements.Entitlement | None
 ) -> dict:
     """What the room's script needs, and nothing the candidate must not see."""
     api = f"/api/v1/interviews/{interview.pk}"
@@ -197,9 +202,9 @@ def _room_data(
         "time_limit_minutes": interview.time_limit_minutes,
         "started_at": interview.started_at.isoformat() if interview.started_at else None,
         "deadline": interview.deadline.isoformat() if interview.deadline else None,
-        "credit_cost": entitled.cost,
+        "credit_cost": entitled.cost if entitled else entitlements.credit_cost(interview.kind),
         # Only a draft can still be refused: once started, reconnecting is always free.
-        "start_refused": entitled.message if interview.status == "draft" else "",
+        "start_refused": entitled.message if entitled else "",
         "record": interview.record,
         "urls": {
             "health": "/api/v1/realtime/health",
