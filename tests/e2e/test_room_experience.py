@@ -134,8 +134,10 @@ def test_a_reload_resumes_the_transcript_the_timer_and_the_question(page: Page, 
     assert abs(minutes * 60 + seconds - left) < 5, (shown, left)
     assert shown != f"{interview.time_limit_minutes}:00"
 
+    page.evaluate(PHASES)
     page.click('[data-action="start"]')
     expect_state(page, "active")
+    assert any(p.startswith("reconnecting|Reconnecting: ") for p in page.evaluate("window.phases"))
     expect(page.locator(INTERVIEWER_TURNS)).to_have_count(3, timeout=20_000)
     resumed = page.locator(INTERVIEWER_TURNS).nth(2).locator(".turn-text").inner_text()
     assert resumed.startswith("Welcome back, let's continue.")
@@ -146,6 +148,14 @@ def test_a_reload_resumes_the_transcript_the_timer_and_the_question(page: Page, 
     assert "CONVERSATION SO FAR" in calls[1].instructions and ANSWER in calls[1].instructions
 
 
+PHASES = """() => {
+    // What the status line said at each state change (the reconnecting phase is brief).
+    const room = document.getElementById("room");
+    const stage = room.querySelector('[data-role="stage"]');
+    window.phases = [];
+    new MutationObserver(() => window.phases.push(`${room.dataset.phase}|${stage.textContent}`))
+        .observe(room, {attributes: true, attributeFilter: ["data-state"]});
+}"""
 SERIOUS = ("serious", "critical")
 
 

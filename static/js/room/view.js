@@ -19,7 +19,7 @@ const LABELS = {
   muted: "Muted: the interviewer cannot hear you. Press M or Unmute to speak.",
   ending: "Ending the interview…",
   ended: "The interview has ended. Your report is on its way.",
-  error: "Something stopped the interview. See below.",
+  error: "There is a problem: what happened and how to fix it are below.",
 };
 const PROBLEMS = {
   mic_denied: "Vocahire cannot use your microphone.",
