@@ -94,6 +94,27 @@ def test_end_asks_first_says_what_it_costs_and_that_the_report_follows(page: Pag
     assert Interview.objects.get(pk=interview.pk).status == Interview.Status.COMPLETED
 
 
+def test_focus_follows_errors_and_the_steps_stay_one_line_on_a_phone(page: Page, live_server, db):
+    make_user("focus@example.com", credits=3)
+    sign_in(page, live_server.url, "focus@example.com")
+    new_job_interview(page, live_server.url, "Surveyor")
+    page.set_viewport_size({"width": 390, "height": 844})
+    slow = "**/api/v1/interviews/*/calls"
+    page.route(slow, lambda route: route.abort("internetdisconnected"))
+    page.click('[data-action="start"]')
+    expect_state(page, "error")
+    # The error has the focus (a screen reader reads it), and the Retry is right there.
+    assert page.evaluate("() => document.activeElement.dataset.role") == "error"
+    # On a phone only the step that failed shows, on one line under the status.
+    steps = page.locator('[data-role="progress"] li:visible')
+    expect(steps).to_have_count(1)
+    expect(steps).to_have_text("Session")
+    assert page.locator('[data-role="progress"]').bounding_box()["height"] < 40
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "room-error-390.png"), full_page=True)
+    page.unroute(slow)
+
+
 def _server_turns(interview: Interview, speaker: str, count: int, timeout: float = 20) -> None:
     # The supervisor writes turns in batches, an interviewer line once its audio has played.
     deadline = time.monotonic() + timeout
