@@ -349,7 +349,7 @@ async function resumeTranscript() {
     const { ok, json } = await request("GET", urls.transcript);
     if (!ok || !Array.isArray(json)) return;
     for (const t of json) {
-      const options = { speaker: t.speaker, question: t.question_number, text: t.text, final: true, typed: t.typed, seen: true };
+      const options = { speaker: t.speaker, question: t.question_number, text: t.text, final: true, typed: t.typed, history: true };
       view.turn(`server-${t.id}`, options);
     }
     const asked = json.filter((t) => t.speaker === "interviewer").pop();

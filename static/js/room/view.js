@@ -110,13 +110,13 @@ export class RoomView {
   }
 
   /** One transcript line, made once per key and updated as its words arrive. */
-  turn(key, { speaker, question, text, final, typed = false, seen = false }) {
+  turn(key, { speaker, question, text, final, typed = false, history = false }) {
     let turn = this.turns.get(key);
     if (!turn) {
       const item = document.createElement("li");
       item.className = `turn turn-${speaker}`;
       Object.assign(item.dataset, { speaker, question: String(question) });
-      if (seen) item.dataset.seen = "true"; // from the server on a reload: the case tools saw it
+      if (history) item.dataset.history = "true"; // loaded from the server after a reload
       if (typed) item.dataset.source = "typed";
       const who = document.createElement("strong");
       who.textContent = speaker === "interviewer" ? "Interviewer" : "You";
