@@ -14,12 +14,14 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from interviews.models import Interview, TranscriptTurn
+from interviews.services import interview_create, interview_start
 from realtime.models import RealtimeCall
-from tests.conftest import make_user
+from tests.conftest import make_subscription, make_user
 from tests.e2e.test_interview_room import (
     ANSWER,
     INTERVIEWER_TURNS,
     ROOM,
+    _case,
     balance,
     expect_state,
     new_job_interview,
@@ -167,6 +169,36 @@ def test_a_reload_resumes_the_transcript_the_timer_and_the_question(page: Page, 
     calls = list(RealtimeCall.objects.filter(interview=interview).order_by("created_at"))
     assert [c.status for c in calls] == ["ended", "live"]  # one live call per question
     assert "CONVERSATION SO FAR" in calls[1].instructions and ANSWER in calls[1].instructions
+
+
+def test_a_case_question_resumes_after_a_reload_with_its_question_pinned(
+    page: Page, live_server, db
+):
+    user = make_user("case-reload@example.com")
+    make_subscription(user)
+    interview = interview_start(
+        interview=interview_create(owner=user, kind="case", case=_case(questions=2)), actor=user
+    )
+    sign_in(page, live_server.url, user.email)
+    page.goto(f"{live_server.url}/interviews/{interview.pk}/room/")
+    pinned = page.locator('[data-role="question-text"]')
+    expect(pinned).to_contain_text("driver number 1")
+    page.click('[data-action="start"]')
+    expect_state(page, "active")
+    expect(page.locator(INTERVIEWER_TURNS).first).to_contain_text("question 1 of 2")
+    _server_turns(interview, "interviewer", 1)
+
+    page.on("dialog", lambda d: d.accept())
+    page.reload()
+    expect(page.locator(INTERVIEWER_TURNS)).to_have_count(1)  # the transcript so far
+    expect(pinned).to_contain_text("driver number 1")
+    page.click('[data-action="start"]')
+    expect_state(page, "active")
+    expect(page.locator(INTERVIEWER_TURNS)).to_have_count(2, timeout=20_000)
+    resumed = page.locator(INTERVIEWER_TURNS).nth(1).locator(".turn-text").inner_text()
+    assert resumed.startswith("Welcome back, let's continue.") and "driver number 1" in resumed
+    assert "Here is the case" not in resumed and "Hello" not in resumed  # not opened again
+    expect(page.locator('[data-role="question-progress"]')).to_have_text("Question 1 of 2")
 
 
 PHASES = """() => {
