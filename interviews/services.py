@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
+from billing import entitlements
 from billing import services as billing
 from interviews import case_library, instructions, retry
 from interviews.models import Case, Interview, StageTiming, TranscriptTurn
@@ -181,7 +182,7 @@ def _job_interview_create(
 
 
 def _case_interview_create(*, owner: User, case: Case | None, record: bool) -> Interview:
-    if case is None or not (case.published or owner.is_staff):
+    if case is None or not case.is_visible_to(owner):
         raise InterviewError("There is no published case with that id.", "case_not_found", 404)
     question_count = case.questions.count()
     if question_count == 0:
@@ -256,38 +257,16 @@ def interview_start(*, interview: Interview, actor: User) -> Interview:
     return interview
 
 
-def case_interviews_allowed(*, user: User, case: Case | None = None) -> bool:
-    """True if this person may run case interviews (this one, if given): staff, an active
-    subscription, or a free sample case for anyone signed in."""
-    if not user.is_authenticated:
-        return False
-    if case is not None and case.free:
-        return True
-    return user.is_staff or billing.subscription_is_active(user_id=user.pk)
-
-
-def interview_case_access_ok(*, interview: Interview, actor: User) -> bool:
-    """True if a case interview may run: the actor is staff, the case is a free sample, or the
-    owner has a subscription."""
-    # The one rule for starting a case interview and minting its question tokens (realtime).
-    # Staff exemption goes by the actor: only the owner or staff may act on an interview at all.
-    # The free flag comes last: the token path defers the snapshot it is read from.
-    if actor.is_staff or billing.subscription_is_active(user_id=interview.owner_id):
-        return True
-    return interview.case_is_free
-
-
 def _subscription_check(*, interview: Interview, actor: User) -> None:
-    if not interview_case_access_ok(interview=interview, actor=actor):
-        raise SubscriptionRequired(
-            "Case interviews need an active subscription. Choose a plan on the pricing page."
-        )
+    answer = interview.entitlement_for(actor)
+    if not answer.allowed:
+        raise SubscriptionRequired(answer.message)
 
 
 def _case_available_check(*, interview: Interview, actor: User) -> None:
     # The case may have been unpublished or emptied in the admin since the draft was created.
     case = interview.case
-    if not (case.published or actor.is_staff) or not case.questions.exists():
+    if not case.is_visible_to(actor) or not case.questions.exists():
         raise InterviewError(
             "This case is no longer available. Pick another case from the library.",
             "case_unavailable",
@@ -333,7 +312,7 @@ def _debit_key(interview: Interview) -> str:
 
 
 def _start_charge(*, interview: Interview) -> None:
-    cost = settings.INTERVIEW_CREDIT_COST
+    cost = entitlements.credit_cost(interview.kind)
     if cost <= 0:
         return
     try:

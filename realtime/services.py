@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Profile, User
+from billing import entitlements
 from interviews import services as lifecycle
 from interviews.models import Interview
 from realtime.models import RealtimeCall, RealtimeSession
@@ -118,12 +119,9 @@ def _case_token_check(*, interview: Interview, actor: User, question_number: int
             "wrong_interview_kind",
             400,
         )
-    if not lifecycle.interview_case_access_ok(interview=interview, actor=actor):
-        raise RealtimeError(
-            "Case interviews need an active subscription. Choose a plan on the pricing page.",
-            "subscription_required",
-            403,
-        )
+    answer = interview.entitlement_for(actor)
+    if not answer.allowed:
+        raise RealtimeError(answer.message, answer.reason, 403)
     if interview.status != Interview.Status.IN_PROGRESS:
         raise RealtimeError(
             "This interview is not in progress. Start it first, or start a new one.",
@@ -382,7 +380,11 @@ class _Attempt:
                 reason=f"No realtime session could be started ({_code(exc)})",
             )
         self._failure_record(_code(exc), breaker=isinstance(exc, BreakerOpen))
-        money = _money_sentence(revertible=self.revertible, refunded=refunded)
+        money = _money_sentence(
+            revertible=self.revertible,
+            refunded=refunded,
+            cost=entitlements.credit_cost(self.interview.kind),
+        )
         timing = {"Server-Timing": self.clock.server_timing()}
         if isinstance(exc, BreakerOpen):
             return RealtimeError(
@@ -506,10 +508,10 @@ def _code(exc: Exception) -> str:
     return "breaker_open" if isinstance(exc, BreakerOpen) else getattr(exc, "code", "error")
 
 
-def _money_sentence(*, revertible: bool, refunded: bool) -> str:
+def _money_sentence(*, revertible: bool, refunded: bool, cost: int) -> str:
     if not revertible:
         return " Trying again is free."  # a reconnect or a case question: nothing is charged
-    if refunded or settings.INTERVIEW_CREDIT_COST <= 0:
+    if refunded or cost <= 0:
         return " No credits were used."
     return ""
 

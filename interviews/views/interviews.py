@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from billing import entitlements
 from interviews import case_tools, instructions, recordings, services
 from interviews.models import Case, Feedback, Interview, TranscriptTurn
 from vocahire.lib.headers import microphone_allowed
@@ -64,8 +64,8 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "case": case,
-        "can_start_case": services.case_interviews_allowed(user=request.user, case=case),
-        "credit_cost": settings.INTERVIEW_CREDIT_COST,
+        "can_start_case": case is not None and case.can_be_run_by(request.user),
+        "credit_cost": entitlements.credit_cost("job"),
     }
     return render(request, "interviews/new.html", context)
 
@@ -184,7 +184,7 @@ def _room_data(interview: Interview, questions: list[dict]) -> dict:
         "time_limit_minutes": interview.time_limit_minutes,
         "started_at": interview.started_at.isoformat() if interview.started_at else None,
         "deadline": interview.deadline.isoformat() if interview.deadline else None,
-        "credit_cost": settings.INTERVIEW_CREDIT_COST if interview.kind == "job" else 0,
+        "credit_cost": entitlements.credit_cost(interview.kind),
         "record": interview.record,
         "urls": {
             "health": "/api/v1/realtime/health",

@@ -125,7 +125,7 @@ def test_anyone_signed_in_can_run_the_free_case_but_not_the_others(
     assert (started.status_code, started.json()["status"]) == (200, "in_progress")
     assert (refused.status_code, refused.json()["code"]) == (403, "subscription_required")
     free.refresh_from_db()
-    assert services.interview_case_access_ok(interview=free, actor=candidate) is True
+    assert free.can_be_run_by(candidate) is True
     client.force_login(candidate)
     page = client.get("/cases/bakery-bread-waste/").content.decode()
     assert 'data-role="free-case"' in page

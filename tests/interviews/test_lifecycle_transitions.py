@@ -111,11 +111,11 @@ def test_case_access_goes_by_the_owners_subscription_or_a_staff_actor(candidate,
     case = make_case()
     unsubscribed = case_interview(candidate, case)
     subscribed = case_interview(subscriber, case)
-    assert services.interview_case_access_ok(interview=unsubscribed, actor=candidate) is False
-    assert services.interview_case_access_ok(interview=unsubscribed, actor=staff) is True
-    assert services.interview_case_access_ok(interview=subscribed, actor=subscriber) is True
+    assert unsubscribed.can_be_run_by(candidate) is False
+    assert unsubscribed.can_be_run_by(staff) is True
+    assert subscribed.can_be_run_by(subscriber) is True
     make_subscription(candidate)
-    assert services.interview_case_access_ok(interview=unsubscribed, actor=candidate) is True
+    assert unsubscribed.can_be_run_by(candidate) is True
 
 
 def test_staff_may_start_a_case_interview_for_a_candidate_without_subscription(candidate, staff):
