@@ -14,18 +14,16 @@ from django.utils import timezone
 
 from billing import providers
 from billing.models import CreditAccount, CreditPack, LedgerEntry, Payment, Plan, Subscription
+from vocahire.lib.errors import AppError
 
 
-class BillingError(Exception):
+class BillingError(AppError):
     """A billing rule refused the operation; `code` is the API's machine code."""
 
     code = "billing_error"
 
     def __init__(self, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
+        super().__init__(message, code)
 
 
 class InsufficientCredits(BillingError):

@@ -55,8 +55,7 @@ class RecordingError(InterviewError):
     def __init__(
         self, message: str, code: str, status: int, extra: dict[str, Any] | None = None
     ) -> None:
-        super().__init__(message, code, status)
-        self.extra = extra or {}
+        super().__init__(message, code, status, extra=extra)
 
 
 def recording_storage() -> Storage:

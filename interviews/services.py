@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,6 +34,7 @@ from interviews.signals import (
     interview_ended,
     interview_question_completed,
 )
+from vocahire.lib.errors import AppError
 
 logger = logging.getLogger(__name__)
 
@@ -43,19 +45,10 @@ TURN_TEXT_MAX = 4_000
 Status = Interview.Status
 
 
-class InterviewError(Exception):
+class InterviewError(AppError):
     """A lifecycle rule refused the operation; `code` and `status` are the API's."""
 
     code = "interview_error"
-    status = 400
-
-    def __init__(self, message: str, code: str | None = None, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
-        if status:
-            self.status = status
 
 
 class InterviewNotFound(InterviewError):
@@ -94,10 +87,20 @@ class InvalidTransition(InterviewError):
 
 
 def interview_for_actor(
-    *, interview_id: object, actor: User, for_update: bool = False
+    *,
+    interview_id: object,
+    actor: User,
+    for_update: bool = False,
+    queryset: QuerySet[Interview] | None = None,
 ) -> Interview:
-    """The interview if the actor owns it or is staff; 404 / 403 errors otherwise."""
-    queryset = Interview.objects.select_for_update() if for_update else Interview.objects
+    """The interview if the actor owns it or is staff; 404 / 403 errors otherwise.
+
+    The one lookup of an interview by id for a person (API, pages, realtime); `queryset` narrows
+    what is read (select_related, only, annotations) without changing the rule.
+    """
+    queryset = Interview.objects.all() if queryset is None else queryset
+    if for_update:
+        queryset = queryset.select_for_update()
     try:
         interview = queryset.filter(pk=interview_id).first()
     except (ValueError, ValidationError):  # not a UUID

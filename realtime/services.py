@@ -28,6 +28,7 @@ from interviews.models import Interview
 from realtime.models import RealtimeCall, RealtimeSession
 from vocahire.lib import openai_gateway as gateway
 from vocahire.lib.breaker import BreakerOpen, breaker_call
+from vocahire.lib.errors import AppError
 
 logger = logging.getLogger("vocahire.realtime.mint")
 T = TypeVar("T")
@@ -43,15 +44,13 @@ SILENCE_MS = {
 _AUDIO_FORMATS = {"audio/pcm": "pcm16", "audio/pcmu": "g711_ulaw", "audio/pcma": "g711_alaw"}
 
 
-class RealtimeError(Exception):
+class RealtimeError(AppError):
     """A mint was refused or failed; `code`, `status` and `headers` are the API's."""
 
     def __init__(
         self, message: str, code: str, status: int, headers: dict[str, str] | None = None
     ) -> None:
-        super().__init__(message)
-        self.message, self.code, self.status = message, code, status
-        self.headers = headers or {}
+        super().__init__(message, code, status, headers=headers)
 
 
 @dataclass

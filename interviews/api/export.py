@@ -10,7 +10,6 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from interviews import export, services
-from interviews.api.interviews import service_errors
 from interviews.models import Feedback, TranscriptTurn
 from vocahire.lib.api import ApiError
 
@@ -33,7 +32,6 @@ class InterviewExportApi(APIView):
             400: OpenApiResponse(description="invalid_format"),
         },
     )
-    @service_errors
     def get(self, request: Request, interview_id: object) -> HttpResponse:
         fmt = request.query_params.get("format", "md")
         if fmt not in export.FORMATS:

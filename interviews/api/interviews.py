@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.http.request import RawPostDataException
@@ -28,19 +26,6 @@ EVENTS_MAX_BYTES = 64 * 1024
 LIST_MAX_ROWS = 100
 _MS_MAX = 24 * 60 * 60 * 1000
 _CLIENT_ID = r"^[A-Za-z0-9_.:\-]+$"
-
-
-def service_errors(view_method: Callable[..., Response]) -> Callable[..., Response]:
-    """Turn lifecycle errors into the API's {"detail", "code"} responses."""
-
-    @wraps(view_method)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            return view_method(*args, **kwargs)
-        except services.InterviewError as exc:
-            raise ApiError(exc.message, exc.code, exc.status) from exc
-
-    return wrapper
 
 
 class InterviewOutput(serializers.ModelSerializer):
@@ -127,7 +112,6 @@ class InterviewListCreateApi(APIView):
     @extend_schema(
         operation_id="interviews_create", request=Input, responses={201: InterviewOutput}
     )
-    @service_errors
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -145,12 +129,10 @@ class InterviewDetailApi(APIView):
         record = serializers.BooleanField()
 
     @extend_schema(operation_id="interviews_detail", responses=InterviewOutput)
-    @service_errors
     def get(self, request: Request, interview_id: object) -> Response:
         return _interview_response(_interview_for(request, interview_id))
 
     @extend_schema(operation_id="interviews_update", request=UpdateInput, responses=InterviewOutput)
-    @service_errors
     def patch(self, request: Request, interview_id: object) -> Response:
         interview = _interview_for(request, interview_id)
         data = self.UpdateInput(data=request.data)
@@ -163,7 +145,6 @@ class InterviewDetailApi(APIView):
 
 class InterviewStartApi(APIView):
     @extend_schema(operation_id="interviews_start", request=None, responses=InterviewOutput)
-    @service_errors
     def post(self, request: Request, interview_id: object) -> Response:
         interview = _interview_for(request, interview_id)
         return _interview_response(
@@ -175,7 +156,6 @@ class InterviewQuestionCompleteApi(APIView):
     @extend_schema(
         operation_id="interviews_question_complete", request=None, responses=InterviewOutput
     )
-    @service_errors
     def post(self, request: Request, interview_id: object, question_number: int) -> Response:
         interview = services.interview_question_complete(
             interview=_interview_for(request, interview_id),
@@ -187,7 +167,6 @@ class InterviewQuestionCompleteApi(APIView):
 
 class InterviewEndApi(APIView):
     @extend_schema(operation_id="interviews_end", request=None, responses=InterviewOutput)
-    @service_errors
     def post(self, request: Request, interview_id: object) -> Response:
         interview = _interview_for(request, interview_id)
         return _interview_response(services.interview_end(interview=interview, actor=request.user))
@@ -210,7 +189,6 @@ class InterviewTranscriptApi(APIView):
     """GET /interviews/{id}/transcript: the turns in order, and where each came from."""
 
     @extend_schema(operation_id="interviews_transcript", responses=TranscriptTurnOutput(many=True))
-    @service_errors
     def get(self, request: Request, interview_id: object) -> Response:
         interview = _interview_for(request, interview_id)
         turns = interview.turns.order_by("start_ms", "id")
@@ -284,7 +262,6 @@ class InterviewEventsApi(APIView):
             },
         ),
     )
-    @service_errors
     def post(self, request: Request, interview_id: object) -> Response:
         interview = _interview_for(request, interview_id)
         _body_size_check(request)

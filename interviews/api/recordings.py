@@ -3,8 +3,6 @@ interviews/recordings.py; someone else's interview (or no sign-in) is a 404, nev
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -25,24 +23,6 @@ from rest_framework.views import APIView
 from interviews import recordings
 from interviews.models import Interview, Recording
 from vocahire.lib.api import ApiError
-
-
-def recording_errors(view_method: Callable[..., Response]) -> Callable[..., Response]:
-    """Turn recording and lifecycle errors into the API's {"detail", "code"} responses."""
-
-    @wraps(view_method)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            return view_method(*args, **kwargs)
-        except recordings.InterviewError as exc:
-            if getattr(exc, "extra", None):
-                return Response(
-                    {"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status
-                )
-            raise ApiError(exc.message, exc.code, exc.status) from exc
-
-    return wrapper
-
 
 _MS_MAX = 24 * 3600 * 1000
 
@@ -115,7 +95,6 @@ class RecordingChunkApi(APIView):
         request={"audio/webm": OpenApiTypes.BINARY, "audio/ogg": OpenApiTypes.BINARY},
         responses={200: ChunkResult, 201: ChunkResult},
     )
-    @recording_errors
     def post(self, request: Request, interview_id: object) -> Response:
         interview = _interview(request, interview_id)
         try:
@@ -161,7 +140,6 @@ class RecordingCompleteApi(APIView):
     @extend_schema(
         operation_id="interviews_recording_complete", request=Input, responses=RecordingOutput
     )
-    @recording_errors
     def post(self, request: Request, interview_id: object) -> Response:
         interview = _interview(request, interview_id)
         data = self.Input(data=request.data)
@@ -180,13 +158,11 @@ class RecordingApi(APIView):
             (206, "audio/webm"): OpenApiTypes.BINARY,
         },
     )
-    @recording_errors
     def get(self, request: Request, interview_id: object) -> HttpResponse:
         recording = recordings.recording_ready_or_404(interview=_interview(request, interview_id))
         return recording_response(request, recording)
 
     @extend_schema(operation_id="interviews_recording_delete", responses={204: None})
-    @recording_errors
     def delete(self, request: Request, interview_id: object) -> Response:
         if not recordings.recording_delete(interview=_interview(request, interview_id)):
             raise ApiError("This interview has no recording.", "recording_not_found", 404)

@@ -16,16 +16,18 @@ from interviews.feedback.assessment import (
     assessment_validate,
 )
 from interviews.models import Interview
+from vocahire.lib.errors import AppError
 
 logger = logging.getLogger(__name__)
 
 
-class FeedbackError(Exception):
+class FeedbackError(AppError):
     """Feedback could not be produced; `retryable` says whether the task should try again."""
+
+    code, status = "feedback_failed", 502
 
     def __init__(self, message: str, *, retryable: bool) -> None:
         super().__init__(message)
-        self.message = message
         self.retryable = retryable
 
 

@@ -10,16 +10,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from interviews.models import Interview, ReportShare
+from vocahire.lib.errors import AppError
 
 SHARE_DAYS = 14
 
 
-class ReportShareError(Exception):
+class ReportShareError(AppError):
     """Sharing was refused; the message says why in words a person can act on."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code = "share_refused"
 
 
 @transaction.atomic

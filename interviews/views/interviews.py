@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -79,13 +78,9 @@ def _case_for_new(request: HttpRequest) -> Case | None:
 
 
 def interview_for_page(request: HttpRequest, interview_id: object) -> Interview:
-    """The interview for a page: 404 if unknown, 403 unless the user owns it or is staff."""
-    try:
-        return services.interview_for_actor(interview_id=interview_id, actor=request.user)
-    except services.InterviewNotFound as exc:
-        raise Http404(exc.message) from exc
-    except services.InterviewForbidden as exc:
-        raise PermissionDenied(exc.message) from exc
+    """The interview for a page: the 404 or 403 page (AppErrorMiddleware) unless the user owns it
+    or is staff."""
+    return services.interview_for_actor(interview_id=interview_id, actor=request.user)
 
 
 @login_required

@@ -176,12 +176,7 @@ def shared_recording(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def recording_delete(request: HttpRequest, interview_id: object) -> HttpResponse:
     """The owner's Delete button on the report; anyone else gets 404, as from the API."""
-    try:
-        interview = recordings.interview_for_recording(
-            interview_id=interview_id, actor=request.user
-        )
-    except recordings.RecordingError as exc:
-        raise Http404(exc.message) from exc
+    interview = recordings.interview_for_recording(interview_id=interview_id, actor=request.user)
     if recordings.recording_delete(interview=interview):
         messages.success(request, "The recording is deleted.")
     return redirect(reverse("interview-detail", kwargs={"interview_id": interview.pk}))
