@@ -12,6 +12,9 @@ from django.utils import timezone
 from billing.entitlements import Entitlement, entitlement
 from interviews import case_content
 
+# The job-title rule's one home: required for a job interview (services), at most this long.
+JOB_TITLE_MAX = 200
+
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def published(self) -> CaseQuerySet:
@@ -182,7 +185,7 @@ class Interview(models.Model):
     )
     kind = models.CharField(max_length=4, choices=Kind.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    job_title = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=JOB_TITLE_MAX, blank=True)
     job_description = models.TextField(blank=True)
     use_resume = models.BooleanField(default=False)
     resume_text = models.TextField(blank=True, help_text="Snapshot of the resume at creation.")

@@ -28,7 +28,7 @@ from accounts.models import User
 from billing import entitlements
 from billing import services as billing
 from interviews import case_library, instructions, retry
-from interviews.models import Case, Interview, StageTiming, TranscriptTurn
+from interviews.models import JOB_TITLE_MAX, Case, Interview, StageTiming, TranscriptTurn
 from interviews.signals import (
     interview_call_reported,
     interview_ended,
@@ -38,7 +38,6 @@ from vocahire.lib.errors import AppError
 
 logger = logging.getLogger(__name__)
 
-JOB_TITLE_MAX = 200
 JOB_DESCRIPTION_MAX = 10_000
 TURN_TEXT_MAX = 4_000
 
@@ -392,6 +391,22 @@ def interview_start_revert(*, interview: Interview, reason: str) -> bool:
 # --- Questions, end, fail, expire --------------------------------------------------------------
 
 
+def question_not_found(
+    *, interview: Interview, number: int, count: int | None = None
+) -> QuestionNotFound:
+    """The one wording of "no such question" (API, case tools, realtime tokens, client events)."""
+    count = interview.question_count if count is None else count
+    return QuestionNotFound(
+        f"This interview has questions 1 to {count}; there is no question {number}."
+    )
+
+
+def question_number_check(*, interview: Interview, number: int, count: int | None = None) -> None:
+    """Raise QuestionNotFound unless `number` is 1 to the interview's question count (or `count`)."""
+    if not 1 <= number <= (interview.question_count if count is None else count):
+        raise question_not_found(interview=interview, number=number, count=count)
+
+
 def _require_in_progress(interview: Interview) -> None:
     if interview.status == Status.DRAFT:
         raise InterviewNotInProgress("This interview has not started yet. Start it first.")
@@ -411,11 +426,7 @@ def interview_question_complete(
     if interview.status == Status.COMPLETED and question_number <= interview.questions_completed:
         return interview  # a retried request for a question already done
     _require_in_progress(interview)
-    if not 1 <= question_number <= interview.question_count:
-        raise QuestionNotFound(
-            f"This interview has questions 1 to {interview.question_count}; "
-            f"there is no question {question_number}."
-        )
+    question_number_check(interview=interview, number=question_number)
     if question_number > interview.current_question:
         raise FutureQuestion(
             f"Finish question {interview.current_question} before completing question "
@@ -560,11 +571,7 @@ def interview_events_record(*, interview: Interview, actor: User, events: list[d
 def _question_numbers_check(*, interview: Interview, events: list[dict]) -> None:
     highest = max(interview.question_count, 1)
     for event in events:
-        if not 1 <= event["question_number"] <= highest:
-            raise QuestionNotFound(
-                f"This interview has questions 1 to {highest}; an event names question "
-                f"{event['question_number']}."
-            )
+        question_number_check(interview=interview, number=event["question_number"], count=highest)
 
 
 def _stage_timings_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:

@@ -36,6 +36,7 @@ from interviews import services as lifecycle
 from interviews.models import Interview
 from realtime import services
 from realtime.models import RealtimeCall
+from vocahire.lib import providers
 from vocahire.lib.api import ApiError
 from vocahire.lib.breaker import breaker_retry_after, breaker_state
 
@@ -369,7 +370,7 @@ class RealtimeHealthApi(APIView):
     def get(self, request: Request) -> Response:
         state = breaker_state()
         body = {
-            "provider": settings.REALTIME_PROVIDER,
+            "provider": providers.realtime_provider().name,
             "breaker": state,
             "last_upstream_ms": cache.get(services.LAST_UPSTREAM_MS_KEY),
         }

@@ -27,6 +27,7 @@ from interviews import services as lifecycle
 from interviews.models import Interview
 from realtime.models import RealtimeCall, RealtimeSession
 from vocahire.lib import openai_gateway as gateway
+from vocahire.lib import providers
 from vocahire.lib.breaker import BreakerOpen, breaker_call
 from vocahire.lib.errors import AppError
 
@@ -129,12 +130,7 @@ def _case_token_check(*, interview: Interview, actor: User, question_number: int
         )
     _time_left_check(interview)
     count = interview.question_count or len(interview.case_snapshot.get("questions", []))
-    if not 1 <= question_number <= count:
-        raise RealtimeError(
-            f"This case has questions 1 to {count}; there is no question {question_number}.",
-            "question_not_found",
-            404,
-        )
+    lifecycle.question_number_check(interview=interview, number=question_number, count=count)
     if question_number > interview.current_question:
         raise RealtimeError(
             f"Answer question {interview.current_question} first; question {question_number} "
@@ -576,5 +572,5 @@ def _token_body(*, attempt: _Attempt, secret: gateway.ClientSecret) -> dict[str,
     body["expires_at"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
     body["ttl"] = attempt.ttl
     body["session"] = returned
-    body["calls_url"] = f"{settings.REALTIME_BASE_URL.rstrip('/')}/realtime/calls"
+    body["calls_url"] = providers.realtime_provider().url("realtime/calls")
     return body

@@ -86,7 +86,9 @@ class InterviewListCreateApi(APIView):
     @extend_schema_serializer(component_name="InterviewCreateInput")
     class Input(serializers.Serializer):
         kind = serializers.ChoiceField(choices=Interview.Kind.choices)
-        job_title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        job_title = serializers.CharField(
+            required=False, allow_blank=True, max_length=services.JOB_TITLE_MAX
+        )
         job_description = serializers.CharField(
             required=False, allow_blank=True, max_length=services.JOB_DESCRIPTION_MAX
         )

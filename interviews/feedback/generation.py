@@ -23,10 +23,10 @@ from interviews.feedback.analytics import analytics_compute, analytics_is_enough
 from interviews.feedback.grading import (
     FeedbackError,
     FeedbackRetryableError,
-    ai_enabled,
     assessment_create,
 )
 from interviews.models import Feedback, Interview
+from vocahire.lib import providers
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def _feedback_write(*, interview: Interview) -> Feedback:
     status = Interview.FeedbackStatus
     if not analytics_is_enough(analytics):
         return _feedback_store(interview=interview, status=status.NOT_ENOUGH, analytics=analytics)
-    if not ai_enabled():
+    if not providers.ai_grading_enabled():
         return _feedback_store(interview=interview, status=status.READY, analytics=analytics)
     try:
         assessment, model = assessment_create(interview=interview, analytics=analytics)

@@ -73,8 +73,3 @@ def assessment_create(*, interview: Interview, analytics: dict) -> tuple[dict, s
             continue
         return assessment_summarise(kind=interview.kind, assessment=valid), model
     raise FeedbackError(f"The model's answer was malformed twice ({problem}).", retryable=False)
-
-
-def ai_enabled() -> bool:
-    """Whether reports get an AI assessment (FEEDBACK_PROVIDER), besides the measured analytics."""
-    return settings.FEEDBACK_PROVIDER == "openai"

@@ -20,6 +20,8 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from vocahire.lib import providers
+
 RETRY_AFTER_CAP_SECONDS = 2.0
 _JITTER_SECONDS = (0.05, 0.25)
 _CALL_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
@@ -82,9 +84,7 @@ def safety_identifier_for(*, user_id: object) -> str:
 
 
 def _url(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.REALTIME_BASE_URL.rstrip('/')}/{path.lstrip('/')}"
+    return providers.realtime_provider().url(path)
 
 
 def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -287,7 +287,7 @@ def responses_create(
     text_format = {"type": "json_schema", "name": schema_name, "strict": True, "schema": schema}
     response = request(
         "POST",
-        f"{settings.OPENAI_BASE_URL.rstrip('/')}/responses",  # any OpenAI-compatible endpoint
+        providers.responses_url(),  # OpenAI or any OpenAI-compatible endpoint
         json={
             "model": model,
             "instructions": instructions,
