@@ -30,6 +30,7 @@ from billing import services as billing
 from interviews import case_library, instructions, retry
 from interviews.models import JOB_TITLE_MAX, Case, Interview, StageTiming, TranscriptTurn
 from interviews.signals import (
+    feedback_requested,
     interview_call_reported,
     interview_ended,
     interview_question_completed,
@@ -475,9 +476,7 @@ def _complete(*, interview: Interview, reason: str, now: datetime | None = None)
 
 
 def _feedback_queue(*, interview_id: str) -> None:
-    from interviews.tasks import feedback_generate_task
-
-    feedback_generate_task.delay(interview_id)
+    feedback_requested.send(sender=Interview, interview_id=interview_id)
 
 
 def _ended_signal_on_commit(interview: Interview) -> None:

@@ -26,6 +26,7 @@ from interviews.feedback.grading import (
     assessment_create,
 )
 from interviews.models import Feedback, Interview
+from interviews.signals import feedback_requested
 from vocahire.lib import providers
 
 logger = logging.getLogger(__name__)
@@ -88,14 +89,12 @@ def feedbacks_stalled(*, now: datetime | None = None) -> QuerySet[Interview]:
 
 def feedbacks_stalled_requeue(*, now: datetime | None = None) -> list[str]:
     """Queue the report again for every stalled interview; the ids queued."""
-    from interviews.tasks import feedback_generate_task  # the tasks module imports this one
-
     # Attempts are kept (unlike a staff regenerate), so a report that keeps failing still fails.
     # A re-queue that meets a task still running or already done is a no-op (the claim and the
     # pending check in feedback_generate), so a slow queue never pays for a model call twice.
     ids = [str(pk) for pk in feedbacks_stalled(now=now).values_list("pk", flat=True)]
     for interview_id in ids:
-        feedback_generate_task.delay(interview_id)
+        feedback_requested.send(sender=Interview, interview_id=interview_id)
     return ids
 
 

@@ -20,25 +20,12 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from vocahire.lib import providers
+from vocahire.lib import breaker, providers
+from vocahire.lib.openai_errors import OpenAIError  # noqa: F401 - re-exported: gateway.OpenAIError
 
 RETRY_AFTER_CAP_SECONDS = 2.0
 _JITTER_SECONDS = (0.05, 0.25)
 _CALL_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
-
-
-class OpenAIError(Exception):
-    """An upstream call failed; `retryable` says whether trying again can help."""
-
-    def __init__(self, message: str, code: str, status: int | None, retryable: bool) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
-        self.retryable = retryable
-
-    def __repr__(self) -> str:
-        return f"OpenAIError(code={self.code!r}, status={self.status}, retryable={self.retryable})"
 
 
 @dataclass(frozen=True)
@@ -261,9 +248,7 @@ def _output_text(body: dict[str, Any]) -> tuple[str, str]:
 
 
 def _breaker_open() -> bool:
-    from vocahire.lib.breaker import breaker_state  # the breaker module imports this one
-
-    return breaker_state() == "open"
+    return breaker.breaker_state() == "open"
 
 
 def responses_create(
