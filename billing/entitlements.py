@@ -13,6 +13,7 @@ from typing import Literal
 from django.conf import settings
 
 from billing import services
+from vocahire.lib.types import UserId
 
 Kind = Literal["job", "case"]
 
@@ -39,7 +40,7 @@ def credit_cost(kind: Kind) -> int:
 
 
 def entitlement(
-    *, user_id: object, kind: Kind, staff: bool = False, free: bool = False
+    *, user_id: UserId, kind: Kind, staff: bool = False, free: bool = False
 ) -> Entitlement:
     """Whether `user_id` may start an interview of `kind` now, and at what cost.
 

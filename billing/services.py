@@ -15,6 +15,7 @@ from django.utils import timezone
 from billing import providers
 from billing.models import CreditAccount, CreditPack, LedgerEntry, Payment, Plan, Subscription
 from vocahire.lib.errors import AppError
+from vocahire.lib.types import RowId, UserId
 
 
 class BillingError(AppError):
@@ -48,7 +49,7 @@ def credits_needed_message(*, cost: int, balance: int) -> str:
     )
 
 
-def _locked_account(user_id: object) -> CreditAccount:
+def _locked_account(user_id: UserId) -> CreditAccount:
     # The lock serialises every change to the balance. A first change creates the row, then
     # locks it; every later one is a single SELECT ... FOR UPDATE.
     account = CreditAccount.objects.select_for_update().filter(user_id=user_id).first()
@@ -65,13 +66,13 @@ def _existing(idempotency_key: str) -> LedgerEntry | None:
 @transaction.atomic
 def _ledger_write(
     *,
-    user_id: object,
+    user_id: UserId,
     kind: str,
     delta: int,
     idempotency_key: str,
     reference: str = "",
     reason: str = "",
-    staff_user_id: object | None = None,
+    staff_user_id: UserId | None = None,
     refund_of: LedgerEntry | None = None,
 ) -> LedgerResult:
     if delta == 0:
@@ -104,13 +105,13 @@ def _ledger_write(
 
 def credits_grant(
     *,
-    user_id: object,
+    user_id: UserId,
     amount: int,
     kind: str,
     idempotency_key: str,
     reference: str = "",
     reason: str = "",
-    staff_user_id: object | None = None,
+    staff_user_id: UserId | None = None,
 ) -> LedgerResult:
     """Add credits (sign-up grant, purchase, staff grant)."""
     if amount <= 0:
@@ -127,7 +128,7 @@ def credits_grant(
 
 
 def credits_debit(
-    *, user_id: object, amount: int, idempotency_key: str, reference: str, reason: str = ""
+    *, user_id: UserId, amount: int, idempotency_key: str, reference: str, reason: str = ""
 ) -> LedgerResult:
     """Take credits for an interview; raises InsufficientCredits when the balance is too low."""
     if amount <= 0:
@@ -169,18 +170,18 @@ def credits_refund(*, debit_idempotency_key: str, reason: str) -> LedgerResult:
         raise BillingError("That charge has already been refunded.", "already_refunded") from exc
 
 
-def credits_balance(*, user_id: object) -> int:
+def credits_balance(*, user_id: UserId) -> int:
     """The current balance read from the database (not the cache)."""
     account = CreditAccount.objects.filter(user_id=user_id).only("balance").first()
     return account.balance if account else 0
 
 
-def subscription_is_active(*, user_id: object) -> bool:
+def subscription_is_active(*, user_id: UserId) -> bool:
     """True when the user has an active subscription right now (read from the database)."""
     return Subscription.objects.active().filter(user_id=user_id).exists()
 
 
-def signup_credits_grant(*, user_id: object) -> LedgerResult | None:
+def signup_credits_grant(*, user_id: UserId) -> LedgerResult | None:
     """Grant SIGNUP_FREE_CREDITS exactly once per user."""
     if settings.SIGNUP_FREE_CREDITS <= 0:
         return None
@@ -195,10 +196,10 @@ def signup_credits_grant(*, user_id: object) -> LedgerResult | None:
 
 def credits_staff_change(
     *,
-    user_id: object,
+    user_id: UserId,
     amount: int,
     reason: str,
-    staff_user_id: object | None = None,
+    staff_user_id: UserId | None = None,
     idempotency_key: str = "",
 ) -> LedgerResult:
     """Grant (positive) or take back (negative) credits by hand, with a reason; never below zero."""
@@ -295,7 +296,7 @@ def _purchasable(*, pack_slug: str, plan_slug: str) -> tuple[CreditPack | None, 
 
 def checkout_start(
     *,
-    user_id: object,
+    user_id: UserId,
     email: str,
     pack_slug: str = "",
     plan_slug: str = "",
@@ -340,7 +341,7 @@ def checkout_start(
 @transaction.atomic
 def payment_fulfil(
     *,
-    payment_id: object,
+    payment_id: RowId,
     provider_subscription_id: str = "",
     provider_customer_id: str = "",
 ) -> Payment:
@@ -377,7 +378,7 @@ def payment_fulfil(
 
 
 @transaction.atomic
-def payment_cancel(*, payment_id: object, user_id: object) -> None:
+def payment_cancel(*, payment_id: RowId, user_id: UserId) -> None:
     """Mark the user's pending payment as abandoned (the buyer left the checkout)."""
     Payment.objects.filter(pk=payment_id, user_id=user_id, status=Payment.Status.PENDING).update(
         status=Payment.Status.CANCELED
@@ -436,8 +437,8 @@ def subscription_sync(
     status: str | None = None,
     current_period_end: datetime | None = None,
     cancel_at_period_end: bool | None = None,
-    user_id: object | None = None,
-    plan_id: object | None = None,
+    user_id: UserId | None = None,
+    plan_id: RowId | None = None,
     provider_customer_id: str = "",
 ) -> Subscription | None:
     """Apply the provider's view of a subscription; create it from our metadata when first seen."""
@@ -473,7 +474,7 @@ def subscription_sync(
 
 
 def _subscription_first_seen(
-    *, provider_subscription_id: str, user_id: object, plan_id: object, status: str
+    *, provider_subscription_id: str, user_id: UserId, plan_id: RowId, status: str
 ) -> Subscription:
     # Stripe sends checkout.session.completed and invoice.paid for a new subscription together:
     # the loser of the insert race waits for the winner's row instead of failing the delivery.
@@ -492,7 +493,7 @@ def _subscription_first_seen(
         )
 
 
-def subscription_cancel(*, user_id: object) -> Subscription:
+def subscription_cancel(*, user_id: UserId) -> Subscription:
     """Stop renewal of the user's active subscription; it stays active until the period ends."""
     subscription = (
         Subscription.objects.active()
@@ -526,21 +527,21 @@ def subscription_cancel(*, user_id: object) -> Subscription:
 GENERATION_TTL = 24 * 3600  # outlives any snapshot, so an expired generation cannot match one
 
 
-def _snapshot_key(user_id: object) -> str:
+def _snapshot_key(user_id: UserId) -> str:
     return f"billing:snapshot:{user_id}"
 
 
-def _generation_key(user_id: object) -> str:
+def _generation_key(user_id: UserId) -> str:
     return f"billing:snapshot-generation:{user_id}"
 
 
-def _snapshot_subscription(user_id: object) -> tuple[Subscription | None, Subscription | None]:
+def _snapshot_subscription(user_id: UserId) -> tuple[Subscription | None, Subscription | None]:
     subscriptions = Subscription.objects.filter(user_id=user_id).select_related("plan")
     active = subscriptions.active().order_by("-current_period_end").first()
     return active, active or subscriptions.order_by("-created_at").first()
 
 
-def _snapshot_build(user_id: object) -> dict:
+def _snapshot_build(user_id: UserId) -> dict:
     active, shown = _snapshot_subscription(user_id)
     subscription = None
     if shown is not None:
@@ -566,7 +567,7 @@ def _snapshot_fresh(cached: dict | None, generation: int) -> bool:
     return not (until and until <= timezone.now().timestamp())
 
 
-def billing_snapshot(*, user_id: object) -> dict:
+def billing_snapshot(*, user_id: UserId) -> dict:
     """Credits, premium and subscription for display, from the cache (rebuilt on a miss)."""
     key, generation_key = _snapshot_key(user_id), _generation_key(user_id)
     found = cache.get_many([key, generation_key])
@@ -580,11 +581,11 @@ def billing_snapshot(*, user_id: object) -> dict:
     return {name: cached[name] for name in ("credits", "premium", "subscription")}
 
 
-def _invalidate_on_commit(user_id: object) -> None:
+def _invalidate_on_commit(user_id: UserId) -> None:
     transaction.on_commit(lambda: billing_snapshot_invalidate(user_id=user_id))
 
 
-def billing_snapshot_invalidate(*, user_id: object) -> None:
+def billing_snapshot_invalidate(*, user_id: UserId) -> None:
     """Drop the cached billing snapshot; the next read rebuilds it from the database."""
     generation_key = _generation_key(user_id)
     try:

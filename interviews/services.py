@@ -36,6 +36,7 @@ from interviews.signals import (
     interview_question_completed,
 )
 from vocahire.lib.errors import AppError
+from vocahire.lib.types import InterviewId
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class InvalidTransition(InterviewError):
 
 def interview_for_actor(
     *,
-    interview_id: object,
+    interview_id: InterviewId,
     actor: User,
     for_update: bool = False,
     queryset: QuerySet[Interview] | None = None,
@@ -527,7 +528,7 @@ def interviews_expire(*, now: datetime | None = None) -> dict:
 
 
 @transaction.atomic
-def _interview_expire(*, interview_id: object, now: datetime) -> tuple[str | None, bool]:
+def _interview_expire(*, interview_id: InterviewId, now: datetime) -> tuple[str | None, bool]:
     interview = Interview.objects.select_for_update().get(pk=interview_id)
     if interview.status != Status.IN_PROGRESS or interview.deadline > now:
         return None, False  # ended or reverted since we looked

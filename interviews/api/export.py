@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from interviews import export, services
 from interviews.models import Feedback, TranscriptTurn
 from vocahire.lib.api import ApiError
+from vocahire.lib.types import InterviewId
 
 
 class _FormatIsOurs(DefaultContentNegotiation):
@@ -32,7 +33,7 @@ class InterviewExportApi(APIView):
             400: OpenApiResponse(description="invalid_format"),
         },
     )
-    def get(self, request: Request, interview_id: object) -> HttpResponse:
+    def get(self, request: Request, interview_id: InterviewId) -> HttpResponse:
         fmt = request.query_params.get("format", "md")
         if fmt not in export.FORMATS:
             raise ApiError(

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from interviews import recordings, services
 from interviews.models import Case, Interview, TranscriptTurn
 from vocahire.lib.api import ApiError
+from vocahire.lib.types import InterviewId
 
 EVENTS_MAX_COUNT = 200
 EVENTS_MAX_BYTES = 64 * 1024
@@ -78,7 +79,7 @@ def _interview_response(interview: Interview, status: int = 200) -> Response:
     return Response(InterviewOutput(interview).data, status=status)
 
 
-def _interview_for(request: Request, interview_id: object) -> Interview:
+def _interview_for(request: Request, interview_id: InterviewId) -> Interview:
     return services.interview_for_actor(interview_id=interview_id, actor=request.user)
 
 
@@ -131,11 +132,11 @@ class InterviewDetailApi(APIView):
         record = serializers.BooleanField()
 
     @extend_schema(operation_id="interviews_detail", responses=InterviewOutput)
-    def get(self, request: Request, interview_id: object) -> Response:
+    def get(self, request: Request, interview_id: InterviewId) -> Response:
         return _interview_response(_interview_for(request, interview_id))
 
     @extend_schema(operation_id="interviews_update", request=UpdateInput, responses=InterviewOutput)
-    def patch(self, request: Request, interview_id: object) -> Response:
+    def patch(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         data = self.UpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -147,7 +148,7 @@ class InterviewDetailApi(APIView):
 
 class InterviewStartApi(APIView):
     @extend_schema(operation_id="interviews_start", request=None, responses=InterviewOutput)
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         return _interview_response(
             services.interview_start(interview=interview, actor=request.user)
@@ -158,7 +159,7 @@ class InterviewQuestionCompleteApi(APIView):
     @extend_schema(
         operation_id="interviews_question_complete", request=None, responses=InterviewOutput
     )
-    def post(self, request: Request, interview_id: object, question_number: int) -> Response:
+    def post(self, request: Request, interview_id: InterviewId, question_number: int) -> Response:
         interview = services.interview_question_complete(
             interview=_interview_for(request, interview_id),
             actor=request.user,
@@ -169,7 +170,7 @@ class InterviewQuestionCompleteApi(APIView):
 
 class InterviewEndApi(APIView):
     @extend_schema(operation_id="interviews_end", request=None, responses=InterviewOutput)
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         return _interview_response(services.interview_end(interview=interview, actor=request.user))
 
@@ -191,7 +192,7 @@ class InterviewTranscriptApi(APIView):
     """GET /interviews/{id}/transcript: the turns in order, and where each came from."""
 
     @extend_schema(operation_id="interviews_transcript", responses=TranscriptTurnOutput(many=True))
-    def get(self, request: Request, interview_id: object) -> Response:
+    def get(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         turns = interview.turns.order_by("start_ms", "id")
         return Response(TranscriptTurnOutput(turns, many=True).data)
@@ -264,7 +265,7 @@ class InterviewEventsApi(APIView):
             },
         ),
     )
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         _body_size_check(request)
         data = self.Input(data=request.data)

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from interviews import recordings
 from interviews.models import Interview, Recording
 from vocahire.lib.api import ApiError
+from vocahire.lib.types import InterviewId
 
 _MS_MAX = 24 * 3600 * 1000
 
@@ -44,7 +45,7 @@ class ChunkBodyParser(BaseParser):
         return data
 
 
-def _interview(request: Request, interview_id: object) -> Interview:
+def _interview(request: Request, interview_id: InterviewId) -> Interview:
     return recordings.interview_for_recording(interview_id=interview_id, actor=request.user)
 
 
@@ -95,7 +96,7 @@ class RecordingChunkApi(APIView):
         request={"audio/webm": OpenApiTypes.BINARY, "audio/ogg": OpenApiTypes.BINARY},
         responses={200: ChunkResult, 201: ChunkResult},
     )
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview(request, interview_id)
         try:
             seq = int(request.query_params.get("seq", ""))
@@ -140,7 +141,7 @@ class RecordingCompleteApi(APIView):
     @extend_schema(
         operation_id="interviews_recording_complete", request=Input, responses=RecordingOutput
     )
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview(request, interview_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -158,12 +159,12 @@ class RecordingApi(APIView):
             (206, "audio/webm"): OpenApiTypes.BINARY,
         },
     )
-    def get(self, request: Request, interview_id: object) -> HttpResponse:
+    def get(self, request: Request, interview_id: InterviewId) -> HttpResponse:
         recording = recordings.recording_ready_or_404(interview=_interview(request, interview_id))
         return recording_response(request, recording)
 
     @extend_schema(operation_id="interviews_recording_delete", responses={204: None})
-    def delete(self, request: Request, interview_id: object) -> Response:
+    def delete(self, request: Request, interview_id: InterviewId) -> Response:
         if not recordings.recording_delete(interview=_interview(request, interview_id)):
             raise ApiError("This interview has no recording.", "recording_not_found", 404)
         return Response(status=204)

@@ -28,6 +28,7 @@ from interviews.feedback.grading import (
 from interviews.models import Feedback, Interview
 from interviews.signals import feedback_requested
 from vocahire.lib import providers
+from vocahire.lib.types import InterviewId
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ GENERATING_LEASE_SECONDS = 600
 
 
 @contextmanager
-def _generation_claim(*, interview_id: object) -> Iterator[bool]:
+def _generation_claim(*, interview_id: InterviewId) -> Iterator[bool]:
     # One worker grades an interview at a time: a duplicate task delivery, a regenerate racing the
     # queued task, or two workers would otherwise pay for the same model call twice. The cache's
     # add() is atomic (SET NX in Redis) and the lease frees itself if the worker dies.
@@ -127,7 +128,7 @@ def _generation_claim(*, interview_id: object) -> Iterator[bool]:
             cache.delete(key)
 
 
-def feedback_generate(*, interview_id: object) -> Feedback | None:
+def feedback_generate(*, interview_id: InterviewId) -> Feedback | None:
     """Produce the report: pending -> ready, not_enough or failed; transient errors raise to retry."""
     with _generation_claim(interview_id=interview_id) as claimed:
         if not claimed:

@@ -11,6 +11,7 @@ from billing import entitlements
 from interviews import case_tools, instructions, recordings, services
 from interviews.models import Case, Feedback, Interview, TranscriptTurn
 from vocahire.lib.headers import microphone_allowed
+from vocahire.lib.types import InterviewId
 
 DASHBOARD_ROWS = 50
 
@@ -77,14 +78,14 @@ def _case_for_new(request: HttpRequest) -> Case | None:
     return get_object_or_404(cases.prefetch_related("questions"), slug=slug)
 
 
-def interview_for_page(request: HttpRequest, interview_id: object) -> Interview:
+def interview_for_page(request: HttpRequest, interview_id: InterviewId) -> Interview:
     """The interview for a page: the 404 or 403 page (AppErrorMiddleware) unless the user owns it
     or is staff."""
     return services.interview_for_actor(interview_id=interview_id, actor=request.user)
 
 
 @login_required
-def interview_detail(request: HttpRequest, interview_id: object) -> HttpResponse:
+def interview_detail(request: HttpRequest, interview_id: InterviewId) -> HttpResponse:
     interview = interview_for_page(request, interview_id)
     context = {
         "interview": interview,
@@ -150,7 +151,7 @@ def _transcript_by_question(interview: Interview) -> list[dict]:
 
 @microphone_allowed
 @login_required
-def interview_room(request: HttpRequest, interview_id: object) -> HttpResponse:
+def interview_room(request: HttpRequest, interview_id: InterviewId) -> HttpResponse:
     interview = interview_for_page(request, interview_id)
     questions = _candidate_questions(interview)
     context = {

@@ -22,6 +22,7 @@ from django.conf import settings
 
 from vocahire.lib import breaker, providers
 from vocahire.lib.openai_errors import OpenAIError  # noqa: F401 - re-exported: gateway.OpenAIError
+from vocahire.lib.types import UserId
 
 RETRY_AFTER_CAP_SECONDS = 2.0
 _JITTER_SECONDS = (0.05, 0.25)
@@ -65,7 +66,7 @@ def _http() -> httpx.Client:
     return _client
 
 
-def safety_identifier_for(*, user_id: object) -> str:
+def safety_identifier_for(*, user_id: UserId) -> str:
     """A stable hash of our user id: lets OpenAI tell users apart without learning who they are."""
     return hashlib.sha256(f"vocahire:{user_id}".encode()).hexdigest()
 
