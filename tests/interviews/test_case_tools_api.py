@@ -11,8 +11,7 @@ from interviews import services
 from interviews.case_library import BUNDLED_CASES_PATH, cases_import
 from interviews.feedback import feedback_generate
 from interviews.models import Case, Interview
-from tests.conftest import api_as
-from tests.interviews.feedback_factories import turns_add
+from tests.factories import api_as, turns_add
 
 pytestmark = pytest.mark.django_db
 CASES = {c["slug"]: c for c in json.loads(BUNDLED_CASES_PATH.read_text())["cases"]}

@@ -10,14 +10,14 @@ import pytest
 
 from interviews import services
 from interviews.models import Interview
-from tests.interviews.lifecycle_factories import (
+from tests.factories import (
     add_turn,
     case_interview,
     job_interview,
-    make_case,
     started_case_interview,
     started_job_interview,
 )
+from tests.factories import coffee_case as make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from interviews import services
 from interviews.models import Case, Interview
-from tests.conftest import api_as, make_subscription
-from tests.interviews.lifecycle_factories import case_interview, make_case, started_case_interview
+from tests.factories import api_as, case_interview, make_subscription, started_case_interview
+from tests.factories import coffee_case as make_case
 
 pytestmark = pytest.mark.django_db
 

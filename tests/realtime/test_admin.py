@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import User
 from realtime.models import RealtimeSession
-from tests.realtime.conftest import job_interview_draft, jwt_client, session_url
+from tests.factories import job_interview_draft, jwt_client, session_url
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
 LIST = "/admin/realtime/realtimesession/"

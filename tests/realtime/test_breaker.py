@@ -14,14 +14,9 @@ from django.conf import settings as django_settings
 
 from interviews.models import Interview
 from realtime.models import RealtimeSession
-from tests.realtime.conftest import (
-    case_interview_started,
-    jwt_client,
-    make_case,
-    openai_json,
-    token_url,
-    upstream_error,
-)
+from tests.factories import coffee_chain_case as make_case
+from tests.factories import jwt_client, openai_json, token_url, upstream_error
+from tests.factories import started_case_interview as case_interview_started
 from vocahire.lib import breaker
 from vocahire.lib.openai_gateway import OpenAIError
 

@@ -19,16 +19,16 @@ from interviews import services as lifecycle
 from interviews.models import Interview, TranscriptTurn
 from realtime import services
 from realtime.models import RealtimeCall
-from tests.realtime.conftest import (
+from tests.factories import (
     SERVER_KEY,
-    case_interview_started,
     job_interview_draft,
     jwt_client,
-    make_case,
     session_url,
     token_url,
     upstream_error,
 )
+from tests.factories import coffee_chain_case as make_case
+from tests.factories import started_case_interview as case_interview_started
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
 

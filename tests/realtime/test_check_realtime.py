@@ -8,7 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.realtime.conftest import SECRET, upstream_error
+from tests.factories import CLIENT_SECRET as SECRET
+from tests.factories import upstream_error
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
 

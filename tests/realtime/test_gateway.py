@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from accounts.models import Profile
-from tests.realtime.conftest import (
-    SECRET,
+from tests.factories import CLIENT_SECRET as SECRET
+from tests.factories import (
     SERVER_KEY,
     job_interview_draft,
     jwt_client,
