@@ -12,7 +12,7 @@ from typing import Literal
 
 from django.conf import settings
 
-from billing import services
+from billing import ledger
 from vocahire.lib.types import UserId
 
 Kind = Literal["job", "case"]
@@ -50,15 +50,15 @@ def entitlement(
     """
     cost = credit_cost(kind)
     if kind == "case":
-        allowed = staff or free or services.subscription_is_active(user_id=user_id)
+        allowed = staff or free or ledger.subscription_is_active(user_id=user_id)
         reason = "" if allowed else "subscription_required"
         return Entitlement(
             kind, cost, allowed, reason, "" if allowed else SUBSCRIPTION_REQUIRED, None
         )
     if cost == 0:
         return Entitlement(kind, 0, True, "", "", None)
-    balance = services.credits_balance(user_id=user_id)
+    balance = ledger.credits_balance(user_id=user_id)
     if balance >= cost:
         return Entitlement(kind, cost, True, "", "", balance)
-    message = services.credits_needed_message(cost=cost, balance=balance)
+    message = ledger.credits_needed_message(cost=cost, balance=balance)
     return Entitlement(kind, cost, False, "insufficient_credits", message, balance)
