@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from billing.models import CreditPack, Plan
-from tests.factories import WEBHOOK_SECRET
+from tests.payloads import WEBHOOK_SECRET
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import httpx
 import pytest
 import respx
 
-from tests.factories import OPENAI_BASE as BASE
-from tests.factories import SERVER_KEY, openai_json
+from tests.payloads import OPENAI_BASE as BASE
+from tests.payloads import SERVER_KEY, openai_json
 from vocahire.lib import openai_gateway
 from vocahire.lib.breaker import breaker_reset
 

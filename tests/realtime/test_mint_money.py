@@ -21,14 +21,9 @@ from billing.models import LedgerEntry
 from interviews import services as lifecycle
 from interviews.models import Interview
 from realtime.models import RealtimeSession
-from tests.factories import CLIENT_SECRET as SECRET
-from tests.factories import (
-    job_interview_draft,
-    jwt_client,
-    openai_json,
-    session_url,
-    upstream_error,
-)
+from tests.factories import job_interview_draft, jwt_client
+from tests.payloads import CLIENT_SECRET as SECRET
+from tests.payloads import openai_json, session_url, upstream_error
 from vocahire.lib.breaker import mint_breaker
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
