@@ -16,6 +16,7 @@ JOB_TITLE_PATTERNS = (
     ),
     re.compile(r"^\s*(?:role|position)\s*[:=\-]\s*([^\n]+)", re.I | re.M),
 )
+CONVERSATION = re.compile(r"^<<<CONVERSATION\n(.*?)\n?CONVERSATION>>>", re.M | re.S)
 QUESTION_COUNT = re.compile(r"\b(\d{1,2})\s+(?:main\s+|interview\s+)?questions\b", re.I)
 JOB_QUESTIONS = (
     "Tell me about yourself and what draws you to {role}.",
@@ -122,12 +123,16 @@ class InterviewScript:
     position: int = -1  # the main line last asked (-1: nothing said yet)
     probed: bool = False  # the current main line already had its follow-up
     last_probe: str | None = None
+    cores: list[str] = field(default_factory=list)  # what identifies each main line when heard
+    resume: tuple[str, str | None] | None = None  # a reconnect: (last line asked, its answer)
 
     def line(self, turn: int) -> str:
         return self.lines[turn] if turn < len(self.lines) else self.closing
 
     def next_line(self, answer: str | None) -> str:
         """The next thing to say after `answer` (None: not heard, or nothing said yet)."""
+        if self.resume is not None:
+            return self.resumed(answer)
         self.last_probe = None
         if 0 <= self.position < len(self.lines) and not self.probed:
             order = (
@@ -140,6 +145,54 @@ class InterviewScript:
         self.position = min(self.position + 1, len(self.lines))
         self.probed = False
         return self.line(self.position)
+
+    def resume_from(self, history: list[tuple[str, str]]) -> None:
+        """Pick the script up where an earlier call of this conversation left it (the
+        CONVERSATION SO FAR block of the instructions): which line was asked last, and whether
+        the candidate answered it."""
+        asked: str | None = None
+        answers: list[str] = []
+        for speaker, text in history:
+            if speaker == "candidate":
+                answers.append(text)
+                continue
+            main = [i for i, core in enumerate(self.cores) if core and core in text]
+            if main:
+                self.position, self.probed = max(main), False
+            elif any(probe in text for probe in self.probe_texts.values()):
+                self.probed = True
+            asked, answers = text, []
+        if asked is not None:
+            self.resume = (asked, " ".join(answers) if answers else None)
+
+    def resumed(self, answer: str | None) -> str:
+        """The first line after a reconnect: welcome back, then the unanswered question again,
+        or the next line after the answer given before the link dropped."""
+        asked, before = self.resume or ("", None)
+        self.resume = None
+        heard = " ".join(a for a in (before, answer) if a) or None
+        if heard is None:
+            core = next((c for c in reversed(self.cores) if c and c in asked), None)
+            probe = next((p for p in self.probe_texts.values() if p in asked), None)
+            return f"{RESUMED} {probe or core or asked.removeprefix(RESUMED).strip()}"
+        return f"{RESUMED} {self.next_line(heard)}"
+
+
+RESUMED = "Welcome back, let's continue."
+
+
+def conversation_parse(instructions: str) -> list[tuple[str, str]]:
+    """The (speaker, text) turns of the CONVERSATION SO FAR block a reconnect's instructions
+    carry (realtime/resume.py writes it); [] for a first call."""
+    match = CONVERSATION.search(instructions)
+    if not match:
+        return []
+    turns = []
+    for line in match.group(1).splitlines():
+        speaker, _, text = line.partition(":")
+        if speaker.strip() in ("Interviewer", "Candidate") and text.strip():
+            turns.append((speaker.strip().lower(), text.strip()))
+    return turns
 
 
 def case_question_parse(instructions: str) -> tuple[int, int, str] | None:
@@ -169,7 +222,16 @@ def job_title_parse(instructions: str) -> str:
 
 
 def interview_script(instructions: str) -> InterviewScript:
-    """The interviewer's lines for a session: one case question, or a job interview."""
+    """The interviewer's lines for a session: one case question, or a job interview, picked up
+    where the conversation was when the instructions carry one (a reconnect)."""
+    script = _script_for(instructions)
+    history = conversation_parse(instructions)
+    if history:
+        script.resume_from(history)
+    return script
+
+
+def _script_for(instructions: str) -> InterviewScript:
     case = case_question_parse(instructions)
     if case:
         number, total, question = case
@@ -181,6 +243,7 @@ def interview_script(instructions: str) -> InterviewScript:
             closing=f"Thank you, that covers this question. When you are ready, {after}.",
             probe_orders=[CASE_PROBE_ORDER],
             probe_texts=dict(CASE_PROBES),
+            cores=[question, *CASE_FOLLOW_UPS],
         )
     title = job_title_parse(instructions)
     count_match = QUESTION_COUNT.search(instructions)
@@ -195,4 +258,6 @@ def interview_script(instructions: str) -> InterviewScript:
         "Thank you, that was my last question. You can end the interview whenever you are ready."
     )
     orders = [JOB_PROBE_ORDER if i in STAR_QUESTIONS else () for i in range(count)]
-    return InterviewScript(lines=[greeting, *follow], closing=closing, probe_orders=orders)
+    return InterviewScript(
+        lines=[greeting, *follow], closing=closing, probe_orders=orders, cores=questions
+    )

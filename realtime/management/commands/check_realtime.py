@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         state = breaker_state()
         provider = providers.realtime_provider()
-        self.stdout.write(f"upstream: {settings.REALTIME_BASE_URL} ({provider.name})")
+        self.stdout.write(f"upstream: {provider.base_url} ({provider.name})")
         self.stdout.write(f"breaker:  {state}" + self._retry_note(state))
         self.stdout.write(f"transcriber: {self._transcriber()}")
         session = realtime_session_config(
