@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from tests.conftest import PASSWORD
-from tests.interviews.case_factories import make_case
+from tests.factories import make_case
 
 
 def _signup(client, email: str = "new@example.com"):

@@ -12,7 +12,7 @@ import respx
 from billing import returns
 from billing.models import Payment
 from billing.services import credits_balance
-from tests.billing.conftest import STRIPE_DATA
+from tests.payloads import STRIPE_DATA
 
 STRIPE_SESSIONS = "https://api.stripe.com/v1/checkout/sessions"
 ROOM = "/interviews/7c9e6679-7425-40de-944b-e07fc1f90ae7/room/"

@@ -16,9 +16,12 @@ from interviews.feedback import feedback_generate
 from interviews.models import Feedback, Interview
 from tests.conftest import make_user
 from tests.e2e.test_report import sign_in
-from tests.interviews.case_factories import make_case
-from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
-from tests.interviews.lifecycle_factories import job_interview
+from tests.factories import (
+    finished_case_interview,
+    finished_job_interview,
+    job_interview,
+    make_case,
+)
 
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 SCHEMES = ("light", "dark")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from interviews.models import Interview
 from tests.conftest import make_user
-from tests.interviews.case_factories import make_case
+from tests.factories import make_case
 
 BUY_FIRST = 'data-role="buy-first"'
 
@@ -109,7 +109,7 @@ def test_staff_start_cases_without_a_subscription(client, db):
 
 
 def test_practise_again_without_credits_offers_to_buy_before_the_room(client, db):
-    from tests.interviews.feedback_factories import finished_job_interview
+    from tests.factories import finished_job_interview
 
     user = make_user("spent@example.com")
     interview = finished_job_interview(user)

@@ -6,7 +6,7 @@ import pytest
 
 from interviews.models import TranscriptTurn
 from tests.conftest import make_user
-from tests.interviews.feedback_factories import finished_job_interview
+from tests.factories import finished_job_interview
 
 OPERATOR = 'data-role="operator-notice"'
 
