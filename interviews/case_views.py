@@ -9,6 +9,7 @@ from django.shortcuts import render
 from interviews import services
 from interviews.case_library import case_industries, cases_published
 from interviews.models import Case
+from interviews.views import CaseInterviewForm, language_preference
 
 
 class CaseFilterForm(forms.Form):
@@ -51,6 +52,7 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "case": case,
         "kinds": [question.get_kind_display() for question in case.questions.all()],
         "can_start_case": services.case_interviews_allowed(user=request.user, case=case),
+        "language_form": CaseInterviewForm(initial={"language": language_preference(request.user)}),
     }
     return render(request, "interviews/cases/detail.html", context)
 
