@@ -137,3 +137,15 @@ def test_the_case_token_path_sends_the_language(subscriber, mint_route):
     session = json.loads(mint_route.calls.last.request.content)["session"]
     assert RULES["it"] in session["instructions"]
     assert session["audio"]["input"]["transcription"]["languages"] == ["it"]
+
+
+def test_the_supervisor_restores_the_transcription_with_the_language(candidate, calls_route):
+    from realtime.supervisor import leases
+
+    interview = _job(candidate, "pt")
+    assert post_offer(jwt_client(candidate), calls_url(interview)).status_code == 201
+
+    (lease,) = leases.calls_claim(owner="test-supervisor")
+
+    assert lease.transcription == {"model": "gpt-live-transcribe", "languages": ["pt"]}
+    assert RULES["pt"] in lease.instructions
