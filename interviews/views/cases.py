@@ -9,7 +9,7 @@ from django.shortcuts import render
 from interviews import services
 from interviews.case_library import case_industries, cases_published
 from interviews.models import Case
-from interviews.views import CaseInterviewForm, language_preference
+from interviews.views.interviews import CaseInterviewForm, language_preference
 
 
 class CaseFilterForm(forms.Form):
