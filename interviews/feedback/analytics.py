@@ -181,7 +181,9 @@ def _question_entry(
         "answer": answer,
         **delivery_metrics(turns, language),
     }
-    entry["coverage"] = _coverage(question, answer)
+    # A case's key terms are in its own words (English): matched against an answer in another
+    # language they would report a false 0%, so coverage is not measured there.
+    entry["coverage"] = _coverage(question, answer) if language == "en" else None
     entry["signals"] = signals_measure(answer=answer, language=language)
     return entry
 

@@ -168,6 +168,12 @@ class Transcriber:
             return f"none: {exc}"
         return f"faster-whisper {faster_whisper.__version__}, {source.label}, int8 on CPU"
 
+    def languages_heard(self) -> str:
+        """Which interview languages the loaded model transcribes, for the start-up line."""
+        if self.model is not None and not self.model.model.is_multilingual:
+            return "English only: speech in other languages is reported as untranscribed"
+        return "multilingual: told each interview's language"
+
     def load(self) -> None:
         """Load the model (once); raise TranscriberUnavailable when it cannot be."""
         with self._lock:
@@ -182,7 +188,7 @@ class Transcriber:
             except Exception as exc:  # CTranslate2 and tokenizers raise assorted types
                 self.failure = f"the model could not be loaded: {exc}"
             else:
-                log.info("speech to text: %s", self.describe())
+                log.info("speech to text: %s (%s)", self.describe(), self.languages_heard())
                 return
             # Said once per process; every later turn falls back quietly.
             log.warning(

@@ -154,3 +154,23 @@ def test_a_german_interviews_report_is_requested_in_german_and_says_so(
     client.force_login(candidate)
     page = client.get(f"/interviews/{interview.pk}/").content.decode()
     assert '<span data-role="setup-language">German</span>' in page
+
+
+def test_key_term_coverage_is_not_measured_against_an_answer_in_another_language():
+    snapshot = {
+        "questions": [
+            {
+                "number": 1,
+                "prompt": "Structure it.",
+                "evaluator_context": "Split revenue and costs.",
+            }
+        ]
+    }
+    turns = [Turn(1, "candidate", "Dividiría los ingresos y los costes por producto.", 0, 4000)]
+
+    spanish = analytics_compute(kind="case", case_snapshot=snapshot, turns=turns, language="es")
+    english = analytics_compute(kind="case", case_snapshot=snapshot, turns=turns)
+
+    assert spanish["questions"][0]["coverage"] is None
+    assert spanish["overall"]["coverage_share"] is None
+    assert english["questions"][0]["coverage"]["terms"] > 0  # measured (and missed) in English

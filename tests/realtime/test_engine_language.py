@@ -303,6 +303,10 @@ def test_later_case_questions_close_in_the_language():
 # --- A transcription that never pretends --------------------------------------------------------
 
 
+def test_the_packaged_model_says_it_hears_english_only(whisper):
+    assert whisper.languages_heard().startswith("English only")
+
+
 def test_the_whisper_prompt_is_in_the_language():
     assert stt.filler_prompt("es") == lines_for("es").filler_prompt
     assert stt.filler_prompt(None) == stt.FILLER_PROMPT == lines_for("en").filler_prompt
