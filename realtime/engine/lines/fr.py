@@ -43,8 +43,7 @@ LINES = Lines(
         "début à la fin.",
         "personal": "Et vous, qu'avez-vous fait personnellement ? Parlez-moi de votre rôle "
         "plutôt que de celui de l'équipe.",
-        "quantify": "Pouvez-vous chiffrer cela ? Combien, en quelle quantité, ou en combien de "
-        "temps ?",
+        "quantify": "Pouvez-vous chiffrer cela ? Combien, ou en combien de temps ?",
         "result": "Et quel a été le résultat ? Comment cela s'est-il terminé ?",
     },
     case_first="Bonjour, je serai votre intervieweur.",

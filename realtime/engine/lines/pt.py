@@ -11,7 +11,7 @@ LINES = Lines(
     job_greeting="Olá, obrigado por estar aqui. Hoje vou fazer a sua entrevista para {role}. "
     "Vamos começar. {question}",
     job_questions=(
-        "Fale um pouco sobre você. Por que {role} interessa a você?",
+        "Fale um pouco sobre você. Por que você quer {role}?",
         "Conte sobre um projeto de que você se orgulha e que tenha a ver com {role}. Qual foi o "
         "seu papel e qual foi o resultado?",
         "Conte sobre uma vez em que algo deu errado no trabalho. O que você fez e o que aprendeu?",
