@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Profile, User
 from interviews import services as lifecycle
 from interviews.models import Interview
+from realtime import resume
 from realtime.models import RealtimeCall, RealtimeSession
 from vocahire.lib import languages
 from vocahire.lib import openai_gateway as gateway
@@ -258,7 +259,12 @@ def secrets_minted_subquery(*, question_number: int | None) -> Coalesce:
 
 
 def _attempt_begin(
-    *, interview: Interview, actor: User, question_number: int | None, ttl: int
+    *,
+    interview: Interview,
+    actor: User,
+    question_number: int | None,
+    ttl: int,
+    resumable: bool = False,
 ) -> _Attempt:
     """The rules every mint and call shares, in the contract's order; starts a job interview."""
     clock = _Clock()
@@ -276,6 +282,12 @@ def _attempt_begin(
         if started_here:  # never keep a charge for a session we cannot even ask for
             lifecycle.interview_start_revert(interview=interview, reason="No instructions")
         raise
+    # A supervised reconnect is told the conversation so far, so the interviewer continues. Nothing
+    # was said before the first session (no query then); ek_ clients keep their own history.
+    if resumable and interview.first_minted_at is not None:
+        instructions = resume.resume_instructions(
+            instructions=instructions, interview=interview, question_number=question_number
+        )
     session = realtime_session_config(
         instructions=instructions,
         thinking_time=_thinking_time(interview.owner),
@@ -308,7 +320,7 @@ def realtime_call_create(
 ) -> CallResult:
     """Create the room's call upstream with the server key for the browser's offer (section 3b)."""
     attempt = _attempt_begin(
-        interview=interview, actor=actor, question_number=question_number, ttl=0
+        interview=interview, actor=actor, question_number=question_number, ttl=0, resumable=True
     )
     attempt.kind = "call"
     return attempt.call_created(attempt.upstream(gateway.call_create, offer_sdp=offer_sdp))

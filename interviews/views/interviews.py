@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from billing import entitlements
 from interviews import case_tools, instructions, recordings, services
 from interviews.models import Case, Feedback, Interview, TranscriptTurn
 from vocahire.lib import languages
@@ -189,14 +190,31 @@ def interview_room(request: HttpRequest, interview_id: object) -> HttpResponse:
     questions = _candidate_questions(interview)
     context = {
         "interview": interview,
-        "room_data": _room_data(interview, questions),
+        "room_data": _room_data(interview, questions, _room_entitlement(request, interview)),
         "case_brief": _case_brief(interview),
         "exhibits": [q for q in questions if q["exhibit"]],
     }
     return render(request, "interviews/room.html", context)
 
 
-def _room_data(interview: Interview, questions: list[dict]) -> dict:
+def _room_entitlement(
+    request: HttpRequest, interview: Interview
+) -> entitlements.Entitlement | None:
+    """What starting this draft costs its owner, and whether they may (billing's answer); None
+    once started, when only the cost matters (reconnecting is free) and no query is needed."""
+    if interview.status != Interview.Status.DRAFT:
+        return None
+    return entitlements.entitlement(
+        user_id=interview.owner_id,
+        kind=interview.kind,
+        staff=request.user.is_staff,
+        free=interview.case_is_free,
+    )
+
+
+def _room_data(
+    interview: Interview, questions: list[dict], entitled: entitlements.Entitlement | None
+) -> dict:
     """What the room's script needs, and nothing the candidate must not see."""
     api = f"/api/v1/interviews/{interview.pk}"
     prompts = {q["number"]: q["prompt"] for q in questions}
@@ -213,7 +231,9 @@ def _room_data(interview: Interview, questions: list[dict]) -> dict:
         "time_limit_minutes": interview.time_limit_minutes,
         "started_at": interview.started_at.isoformat() if interview.started_at else None,
         "deadline": interview.deadline.isoformat() if interview.deadline else None,
-        "credit_cost": settings.INTERVIEW_CREDIT_COST if interview.kind == "job" else 0,
+        "credit_cost": entitled.cost if entitled else entitlements.credit_cost(interview.kind),
+        # Only a draft can still be refused: once started, reconnecting is always free.
+        "start_refused": entitled.message if entitled else "",
         "record": interview.record,
         "urls": {
             "health": "/api/v1/realtime/health",
@@ -223,6 +243,8 @@ def _room_data(interview: Interview, questions: list[dict]) -> dict:
             "events": f"{api}/events",
             "complete": f"{api}/questions/{{n}}/complete",
             "end": f"{api}/end",
+            "transcript": f"{api}/transcript",
+            "me": "/api/v1/me",
             "interview_page": reverse("interview-detail", kwargs={"interview_id": interview.pk}),
             "pricing": "/billing/pricing/",
         },

@@ -200,6 +200,7 @@ class Interviewer:
             old = self.script
             self.script = interview_script(self.session.get("instructions", ""), language.language)
             self.script.position, self.script.probed = old.position, old.probed
+            self.script.resume = old.resume  # a resumed call welcomes back once, not per update
         self.detector = SpeechDetector.from_session(self.session)
         self.send("session.updated", session=self.session)
 

@@ -19,6 +19,7 @@ JOB_TITLE_PATTERNS = (
     ),
     re.compile(r"^\s*(?:role|position)\s*[:=\-]\s*([^\n]+)", re.I | re.M),
 )
+CONVERSATION = re.compile(r"^<<<CONVERSATION\n(.*?)\n?CONVERSATION>>>", re.M | re.S)
 QUESTION_COUNT = re.compile(r"\b(\d{1,2})\s+(?:main\s+|interview\s+)?questions\b", re.I)
 ENGLISH = lines_for("en")
 # The English lines under their earlier names (tests and callers that predate languages).
@@ -27,6 +28,7 @@ ACKNOWLEDGEMENTS = ENGLISH.acknowledgements
 CASE_FOLLOW_UPS = ENGLISH.case_follow_ups
 PROBES = ENGLISH.probes
 CASE_PROBES = ENGLISH.case_probes
+RESUMED = ENGLISH.resumed
 
 
 # --- Listening: what the answer lacks decides the follow-up -------------------------------------
@@ -93,12 +95,16 @@ class InterviewScript:
     position: int = -1  # the main line last asked (-1: nothing said yet)
     probed: bool = False  # the current main line already had its follow-up
     last_probe: str | None = None
+    cores: list[str] = field(default_factory=list)  # what identifies each main line when heard
+    resume: tuple[str, str | None] | None = None  # a reconnect: (last line asked, its answer)
 
     def line(self, turn: int) -> str:
         return self.lines[turn] if turn < len(self.lines) else self.closing
 
     def next_line(self, answer: str | None) -> str:
         """The next thing to say after `answer` (None: not heard, or nothing said yet)."""
+        if self.resume is not None:
+            return self.resumed(answer)
         self.last_probe = None
         if 0 <= self.position < len(self.lines) and not self.probed:
             order = (
@@ -111,6 +117,52 @@ class InterviewScript:
         self.position = min(self.position + 1, len(self.lines))
         self.probed = False
         return self.line(self.position)
+
+    def resume_from(self, history: list[tuple[str, str]]) -> None:
+        """Pick the script up where an earlier call of this conversation left it (the
+        CONVERSATION SO FAR block of the instructions): which line was asked last, and whether
+        the candidate answered it."""
+        asked: str | None = None
+        answers: list[str] = []
+        for speaker, text in history:
+            if speaker == "candidate":
+                answers.append(text)
+                continue
+            main = [i for i, core in enumerate(self.cores) if core and core in text]
+            if main:
+                self.position, self.probed = max(main), False
+            elif any(probe in text for probe in self.probe_texts.values()):
+                self.probed = True
+            asked, answers = text, []
+        if asked is not None:
+            self.resume = (asked, " ".join(answers) if answers else None)
+
+    def resumed(self, answer: str | None) -> str:
+        """The first line after a reconnect: welcome back, then the unanswered question again,
+        or the next line after the answer given before the link dropped."""
+        asked, before = self.resume or ("", None)
+        self.resume = None
+        heard = " ".join(a for a in (before, answer) if a) or None
+        if heard is None:
+            core = next((c for c in reversed(self.cores) if c and c in asked), None)
+            probe = next((p for p in self.probe_texts.values() if p in asked), None)
+            again = probe or core or asked.removeprefix(self.language.resumed).strip()
+            return f"{self.language.resumed} {again}"
+        return f"{self.language.resumed} {self.next_line(heard)}"
+
+
+def conversation_parse(instructions: str) -> list[tuple[str, str]]:
+    """The (speaker, text) turns of the CONVERSATION SO FAR block a reconnect's instructions
+    carry (realtime/resume.py writes it); [] for a first call."""
+    match = CONVERSATION.search(instructions)
+    if not match:
+        return []
+    turns = []
+    for line in match.group(1).splitlines():
+        speaker, _, text = line.partition(":")
+        if speaker.strip() in ("Interviewer", "Candidate") and text.strip():
+            turns.append((speaker.strip().lower(), text.strip()))
+    return turns
 
 
 def case_question_parse(instructions: str) -> tuple[int, int, str] | None:
@@ -141,8 +193,16 @@ def job_title_parse(instructions: str) -> str:
 
 def interview_script(instructions: str, language: str | None = None) -> InterviewScript:
     """The interviewer's lines for a session, in its language: one case question, or a job
-    interview."""
-    lines = lines_for(language)
+    interview, picked up where the conversation was when the instructions carry one (a
+    reconnect)."""
+    script = _script_for(instructions, lines_for(language))
+    history = conversation_parse(instructions)
+    if history:
+        script.resume_from(history)
+    return script
+
+
+def _script_for(instructions: str, lines: Lines) -> InterviewScript:
     case = case_question_parse(instructions)
     if case:
         return _case_script(lines, *case)
@@ -161,18 +221,19 @@ def interview_script(instructions: str, language: str | None = None) -> Intervie
         probe_orders=orders,
         probe_texts=dict(lines.probes),
         language=lines,
+        cores=questions,
     )
 
 
 def _case_script(lines: Lines, number: int, total: int, question: str) -> InterviewScript:
     opener = lines.case_first if number == 1 else lines.case_again
-    asked = lines.case_question.format(
-        number=number, total=total, question=question or lines.case_default_question
-    )
+    question = question or lines.case_default_question
+    asked = lines.case_question.format(number=number, total=total, question=question)
     return InterviewScript(
         lines=[f"{opener} {asked}", *lines.case_follow_ups],
         closing=lines.case_closing_last if number >= total else lines.case_closing_next,
         probe_orders=[CASE_PROBE_ORDER],
         probe_texts=dict(lines.case_probes),
         language=lines,
+        cores=[question, *lines.case_follow_ups],
     )

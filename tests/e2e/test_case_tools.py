@@ -105,6 +105,8 @@ def test_candidate_led_case_with_brief_hidden_data_hint_scratchpad_exhibit_and_m
     expect(page.locator('[data-role="hints"] li')).to_have_count(1)
 
     page.click('[data-action="end"]')
+
+    page.click('[data-action="confirm-end"]')  # the End dialog
     page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
     interview.refresh_from_db()
     assert interview.hints_used == {"2": 1, "3": 1}

@@ -104,6 +104,8 @@ def test_job_interview_from_sign_in_to_the_interview_page(page: Page, live_serve
     second_question = page.locator(INTERVIEWER_TURNS).nth(1).inner_text()
 
     page.click('[data-action="end"]')
+
+    page.click('[data-action="confirm-end"]')  # the End dialog
     page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
 
     interview.refresh_from_db()

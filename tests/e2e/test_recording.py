@@ -105,6 +105,8 @@ def test_recorded_interview_replays_on_the_report_and_a_turn_seeks_it(
     page.wait_for_function("() => window.vocahireRecorder.uploads >= 3", timeout=20_000)
 
     page.click('[data-action="end"]')
+
+    page.click('[data-action="confirm-end"]')  # the End dialog
     page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"), timeout=30_000)
 
     recording = Recording.objects.get(interview=interview)

@@ -70,6 +70,8 @@ def test_a_spoken_answer_reaches_the_live_transcript_the_stored_turns_and_the_re
     assert heard_share(ANSWER, live_text) >= 0.5, live_text
 
     page.click('[data-action="end"]')
+
+    page.click('[data-action="confirm-end"]')  # the End dialog
     page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
 
     stored = TranscriptTurn.objects.filter(

@@ -392,9 +392,10 @@ def test_call_query_counts(candidate, calls_route, hangup_route, django_assert_n
     interview = job_interview_draft(candidate)
     client = jwt_client(candidate)
     assert post_offer(client, calls_url(interview)).status_code == 201
-    # A reconnect: JWT user; interview + owner + profile (the mint's columns); RealtimeCall INSERT;
-    # the live call it replaces (SELECT) ended (UPDATE), and hung up upstream.
-    with django_assert_num_queries(5):
+    # A reconnect: JWT user; interview + owner + profile (the mint's columns); the turns so far
+    # (realtime/resume.py); RealtimeCall INSERT; the live call it replaces (SELECT) ended
+    # (UPDATE), and hung up upstream.
+    with django_assert_num_queries(6):
         assert post_offer(client, calls_url(interview)).status_code == 201
 
 

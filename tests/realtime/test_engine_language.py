@@ -401,3 +401,25 @@ def test_an_english_only_model_given_a_spanish_interview_reports_untranscribed_s
     assert "engineer" not in transcript.lower() and "cinco" not in transcript.lower()
     # Unheard speech is not probed: the interviewer moves on, in Spanish.
     assert next_line.startswith("Gracias, eso me sirve.") or next_line.startswith("Gracias.")
+
+
+def test_a_reconnected_spanish_interview_welcomes_back_in_spanish():
+    from realtime.resume import resume_block
+
+    instructions = _job("es")
+    script = interview_script(instructions, "es")
+    opening = script.next_line(None)
+    second = script.next_line(FULL_SPANISH_ANSWER)
+    history = [
+        ("interviewer", opening),
+        ("candidate", FULL_SPANISH_ANSWER),
+        ("interviewer", second),
+    ]
+
+    resumed = interview_script(f"{instructions}\n\n{resume_block(history)}", "es")
+    line = resumed.next_line(None)
+
+    assert line.startswith("Ya estamos de nuevo, sigamos.")
+    assert "Cuénteme un proyecto del que se sienta orgulloso" in line
+    assert "Hola" not in line and "Welcome back" not in line
+    assert resumed.next_line(FULL_SPANISH_ANSWER).startswith("Gracias, eso me sirve. Hábleme")

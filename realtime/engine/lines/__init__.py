@@ -51,6 +51,7 @@ class Lines:
     hint_last: str
     fact_intro: str
     fact_missing: str
+    resumed: str  # opens the first line after a reconnect
     listening: str  # said when asked to reply before the candidate said anything
     # Listening.
     fillers: frozenset[str]  # single words that carry no content

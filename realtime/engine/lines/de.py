@@ -69,6 +69,7 @@ LINES = Lines(
     "würden.",
     fact_intro="Gute Frage.",
     fact_missing="Dazu habe ich keine Daten. Was würden Sie annehmen, und warum?",
+    resumed="Willkommen zurück, machen wir weiter.",
     listening="Lassen Sie sich Zeit, ich höre zu.",
     fillers=words("äh ähm öh hm halt eben quasi sozusagen irgendwie"),
     first_person=pattern(r"\b(?:ich|mich|mir|mein\w*)\b"),

@@ -61,6 +61,7 @@ LINES = Lines(
     hint_last="That was my last hint. Tell me how you would go on from here.",
     fact_intro="Good question.",
     fact_missing="I don't have data on that. What would you assume, and why?",
+    resumed="Welcome back, let's continue.",
     listening="Take your time. I'm listening.",
     fillers=words("um uh erm er hmm hm mm mhm ah oh like basically actually literally so"),
     first_person=pattern(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b"),

@@ -61,6 +61,7 @@ LINES = Lines(
     hint_last="Esa era mi última pista. Dígame cómo seguiría a partir de aquí.",
     fact_intro="Buena pregunta.",
     fact_missing="No tengo datos sobre eso. ¿Qué supondría usted, y por qué?",
+    resumed="Ya estamos de nuevo, sigamos.",
     listening="Tómese su tiempo. Le escucho.",
     fillers=words("eh em mm pues bueno este digamos básicamente literalmente"),
     # Spanish drops the pronoun: the first person is mostly in the verb ("lideré", "decidí").

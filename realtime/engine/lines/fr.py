@@ -71,6 +71,7 @@ LINES = Lines(
     hint_last="C'était mon dernier indice. Dites-moi comment vous continueriez à partir de là.",
     fact_intro="Bonne question.",
     fact_missing="Je n'ai pas de données là-dessus. Quelle hypothèse feriez-vous, et pourquoi ?",
+    resumed="Rebonjour, reprenons.",
     listening="Prenez votre temps, je vous écoute.",
     fillers=words("euh heu bah ben bon genre voilà hum"),
     first_person=pattern(r"\b(?:je|j['’]\w*|moi|me|m['’]\w*|mon|ma|mes|nous)\b"),

@@ -64,6 +64,7 @@ LINES = Lines(
     hint_last="Era il mio ultimo suggerimento. Mi dica come andrebbe avanti da qui.",
     fact_intro="Bella domanda.",
     fact_missing="Non ho dati su questo. Che cosa ipotizzerebbe, e perché?",
+    resumed="Eccoci di nuovo, continuiamo.",
     listening="Si prenda il suo tempo, la ascolto.",
     fillers=words("ehm eh mh cioè tipo praticamente insomma diciamo boh"),
     # The pronoun is usually dropped: "ho" (I have) carries most first-person past answers.

@@ -61,6 +61,7 @@ LINES = Lines(
     hint_last="Dat was mijn laatste hint. Vertel hoe je vanaf hier verder zou gaan.",
     fact_intro="Goede vraag.",
     fact_missing="Daar heb ik geen gegevens over. Wat zou je aannemen, en waarom?",
+    resumed="Welkom terug, we gaan verder.",
     listening="Neem gerust de tijd, ik luister.",
     fillers=words("eh ehm uh uhm nou eigenlijk gewoon"),
     first_person=pattern(r"\b(?:ik|mij|me|mijn|mezelf)\b"),

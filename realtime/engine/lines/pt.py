@@ -60,6 +60,7 @@ LINES = Lines(
     hint_last="Essa foi a minha última dica. Diga como você continuaria a partir daqui.",
     fact_intro="Boa pergunta.",
     fact_missing="Não tenho dados sobre isso. O que você suporia, e por quê?",
+    resumed="Que bom que você voltou, vamos continuar.",
     listening="Fique à vontade, estou ouvindo.",
     fillers=words("hã ãh hum né tipo então basicamente literalmente"),
     # The pronoun is often dropped: the first person is in the verb too ("liderei", "decidi").
