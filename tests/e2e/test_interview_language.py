@@ -62,6 +62,7 @@ def test_a_spanish_job_interview_on_the_local_engine(page: Page, live_server, ro
     assert not any("Tell me" in text or "Thank you" in text for text in spoken), spoken
 
     page.click('[data-action="end"]')
+    page.click('[data-action="confirm-end"]')  # the End dialog
     page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
     expect(page.locator('[data-role="interview-language"]')).to_have_text("Spanish")
     asked = TranscriptTurn.objects.filter(interview=interview, speaker="interviewer")
