@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Profile, User
+from vocahire.lib.errors import AppError
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +30,11 @@ PDF_MAX_PAGES = 30
 _BINARY_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 
-class ResumeError(Exception):
+class ResumeError(AppError):
     """A resume we cannot use; `message` is shown to the candidate, `code` is for machines."""
 
     def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code)
 
 
 @dataclass(frozen=True)

@@ -20,42 +20,37 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
+from billing import entitlements
 from billing import services as billing
 from interviews import case_library, instructions, retry
-from interviews.models import Case, Interview, StageTiming, TranscriptTurn
+from interviews.models import JOB_TITLE_MAX, Case, Interview, StageTiming, TranscriptTurn
 from interviews.signals import (
+    feedback_requested,
     interview_call_reported,
     interview_ended,
     interview_question_completed,
 )
 from vocahire.lib import languages
+from vocahire.lib.errors import AppError
+from vocahire.lib.types import InterviewId
 
 logger = logging.getLogger(__name__)
 
-JOB_TITLE_MAX = 200
 JOB_DESCRIPTION_MAX = 10_000
 TURN_TEXT_MAX = 4_000
 
 Status = Interview.Status
 
 
-class InterviewError(Exception):
+class InterviewError(AppError):
     """A lifecycle rule refused the operation; `code` and `status` are the API's."""
 
     code = "interview_error"
-    status = 400
-
-    def __init__(self, message: str, code: str | None = None, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
-        if status:
-            self.status = status
 
 
 class InterviewNotFound(InterviewError):
@@ -94,10 +89,20 @@ class InvalidTransition(InterviewError):
 
 
 def interview_for_actor(
-    *, interview_id: object, actor: User, for_update: bool = False
+    *,
+    interview_id: InterviewId,
+    actor: User,
+    for_update: bool = False,
+    queryset: QuerySet[Interview] | None = None,
 ) -> Interview:
-    """The interview if the actor owns it or is staff; 404 / 403 errors otherwise."""
-    queryset = Interview.objects.select_for_update() if for_update else Interview.objects
+    """The interview if the actor owns it or is staff; 404 / 403 errors otherwise.
+
+    The one lookup of an interview by id for a person (API, pages, realtime); `queryset` narrows
+    what is read (select_related, only, annotations) without changing the rule.
+    """
+    queryset = Interview.objects.all() if queryset is None else queryset
+    if for_update:
+        queryset = queryset.select_for_update()
     try:
         interview = queryset.filter(pk=interview_id).first()
     except (ValueError, ValidationError):  # not a UUID
@@ -204,7 +209,7 @@ def _job_interview_create(
 def _case_interview_create(
     *, owner: User, case: Case | None, record: bool, language: str
 ) -> Interview:
-    if case is None or not (case.published or owner.is_staff):
+    if case is None or not case.is_visible_to(owner):
         raise InterviewError("There is no published case with that id.", "case_not_found", 404)
     question_count = case.questions.count()
     if question_count == 0:
@@ -281,38 +286,16 @@ def interview_start(*, interview: Interview, actor: User) -> Interview:
     return interview
 
 
-def case_interviews_allowed(*, user: User, case: Case | None = None) -> bool:
-    """True if this person may run case interviews (this one, if given): staff, an active
-    subscription, or a free sample case for anyone signed in."""
-    if not user.is_authenticated:
-        return False
-    if case is not None and case.free:
-        return True
-    return user.is_staff or billing.subscription_is_active(user_id=user.pk)
-
-
-def interview_case_access_ok(*, interview: Interview, actor: User) -> bool:
-    """True if a case interview may run: the actor is staff, the case is a free sample, or the
-    owner has a subscription."""
-    # The one rule for starting a case interview and minting its question tokens (realtime).
-    # Staff exemption goes by the actor: only the owner or staff may act on an interview at all.
-    # The free flag comes last: the token path defers the snapshot it is read from.
-    if actor.is_staff or billing.subscription_is_active(user_id=interview.owner_id):
-        return True
-    return interview.case_is_free
-
-
 def _subscription_check(*, interview: Interview, actor: User) -> None:
-    if not interview_case_access_ok(interview=interview, actor=actor):
-        raise SubscriptionRequired(
-            "Case interviews need an active subscription. Choose a plan on the pricing page."
-        )
+    answer = interview.entitlement_for(actor)
+    if not answer.allowed:
+        raise SubscriptionRequired(answer.message)
 
 
 def _case_available_check(*, interview: Interview, actor: User) -> None:
     # The case may have been unpublished or emptied in the admin since the draft was created.
     case = interview.case
-    if not (case.published or actor.is_staff) or not case.questions.exists():
+    if not case.is_visible_to(actor) or not case.questions.exists():
         raise InterviewError(
             "This case is no longer available. Pick another case from the library.",
             "case_unavailable",
@@ -361,7 +344,7 @@ def _debit_key(interview: Interview) -> str:
 
 
 def _start_charge(*, interview: Interview) -> None:
-    cost = settings.INTERVIEW_CREDIT_COST
+    cost = entitlements.credit_cost(interview.kind)
     if cost <= 0:
         return
     try:
@@ -438,6 +421,22 @@ def interview_start_revert(*, interview: Interview, reason: str) -> bool:
 # --- Questions, end, fail, expire --------------------------------------------------------------
 
 
+def question_not_found(
+    *, interview: Interview, number: int, count: int | None = None
+) -> QuestionNotFound:
+    """The one wording of "no such question" (API, case tools, realtime tokens, client events)."""
+    count = interview.question_count if count is None else count
+    return QuestionNotFound(
+        f"This interview has questions 1 to {count}; there is no question {number}."
+    )
+
+
+def question_number_check(*, interview: Interview, number: int, count: int | None = None) -> None:
+    """Raise QuestionNotFound unless `number` is 1 to the interview's question count (or `count`)."""
+    if not 1 <= number <= (interview.question_count if count is None else count):
+        raise question_not_found(interview=interview, number=number, count=count)
+
+
 def _require_in_progress(interview: Interview) -> None:
     if interview.status == Status.DRAFT:
         raise InterviewNotInProgress("This interview has not started yet. Start it first.")
@@ -457,11 +456,7 @@ def interview_question_complete(
     if interview.status == Status.COMPLETED and question_number <= interview.questions_completed:
         return interview  # a retried request for a question already done
     _require_in_progress(interview)
-    if not 1 <= question_number <= interview.question_count:
-        raise QuestionNotFound(
-            f"This interview has questions 1 to {interview.question_count}; "
-            f"there is no question {question_number}."
-        )
+    question_number_check(interview=interview, number=question_number)
     if question_number > interview.current_question:
         raise FutureQuestion(
             f"Finish question {interview.current_question} before completing question "
@@ -510,9 +505,7 @@ def _complete(*, interview: Interview, reason: str, now: datetime | None = None)
 
 
 def _feedback_queue(*, interview_id: str) -> None:
-    from interviews.tasks import feedback_generate_task
-
-    feedback_generate_task.delay(interview_id)
+    feedback_requested.send(sender=Interview, interview_id=interview_id)
 
 
 def _ended_signal_on_commit(interview: Interview) -> None:
@@ -563,7 +556,7 @@ def interviews_expire(*, now: datetime | None = None) -> dict:
 
 
 @transaction.atomic
-def _interview_expire(*, interview_id: object, now: datetime) -> tuple[str | None, bool]:
+def _interview_expire(*, interview_id: InterviewId, now: datetime) -> tuple[str | None, bool]:
     interview = Interview.objects.select_for_update().get(pk=interview_id)
     if interview.status != Status.IN_PROGRESS or interview.deadline > now:
         return None, False  # ended or reverted since we looked
@@ -606,11 +599,7 @@ def interview_events_record(*, interview: Interview, actor: User, events: list[d
 def _question_numbers_check(*, interview: Interview, events: list[dict]) -> None:
     highest = max(interview.question_count, 1)
     for event in events:
-        if not 1 <= event["question_number"] <= highest:
-            raise QuestionNotFound(
-                f"This interview has questions 1 to {highest}; an event names question "
-                f"{event['question_number']}."
-            )
+        question_number_check(interview=interview, number=event["question_number"], count=highest)
 
 
 def _stage_timings_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:

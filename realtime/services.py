@@ -22,13 +22,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Profile, User
+from billing import entitlements
 from interviews import services as lifecycle
 from interviews.models import Interview
 from realtime import resume
 from realtime.models import RealtimeCall, RealtimeSession
-from vocahire.lib import languages
+from vocahire.lib import languages, providers
 from vocahire.lib import openai_gateway as gateway
 from vocahire.lib.breaker import BreakerOpen, breaker_call
+from vocahire.lib.errors import AppError
 
 logger = logging.getLogger("vocahire.realtime.mint")
 T = TypeVar("T")
@@ -47,15 +49,13 @@ TRANSCRIPTION_MODELS_WITH_LANGUAGES = frozenset({"gpt-transcribe", "gpt-live-tra
 _AUDIO_FORMATS = {"audio/pcm": "pcm16", "audio/pcmu": "g711_ulaw", "audio/pcma": "g711_alaw"}
 
 
-class RealtimeError(Exception):
+class RealtimeError(AppError):
     """A mint was refused or failed; `code`, `status` and `headers` are the API's."""
 
     def __init__(
         self, message: str, code: str, status: int, headers: dict[str, str] | None = None
     ) -> None:
-        super().__init__(message)
-        self.message, self.code, self.status = message, code, status
-        self.headers = headers or {}
+        super().__init__(message, code, status, headers=headers)
 
 
 @dataclass
@@ -137,12 +137,9 @@ def _case_token_check(*, interview: Interview, actor: User, question_number: int
             "wrong_interview_kind",
             400,
         )
-    if not lifecycle.interview_case_access_ok(interview=interview, actor=actor):
-        raise RealtimeError(
-            "Case interviews need an active subscription. Choose a plan on the pricing page.",
-            "subscription_required",
-            403,
-        )
+    answer = interview.entitlement_for(actor)
+    if not answer.allowed:
+        raise RealtimeError(answer.message, answer.reason, 403)
     if interview.status != Interview.Status.IN_PROGRESS:
         raise RealtimeError(
             "This interview is not in progress. Start it first, or start a new one.",
@@ -151,12 +148,7 @@ def _case_token_check(*, interview: Interview, actor: User, question_number: int
         )
     _time_left_check(interview)
     count = interview.question_count or len(interview.case_snapshot.get("questions", []))
-    if not 1 <= question_number <= count:
-        raise RealtimeError(
-            f"This case has questions 1 to {count}; there is no question {question_number}.",
-            "question_not_found",
-            404,
-        )
+    lifecycle.question_number_check(interview=interview, number=question_number, count=count)
     if question_number > interview.current_question:
         raise RealtimeError(
             f"Answer question {interview.current_question} first; question {question_number} "
@@ -414,7 +406,11 @@ class _Attempt:
                 reason=f"No realtime session could be started ({_code(exc)})",
             )
         self._failure_record(_code(exc), breaker=isinstance(exc, BreakerOpen))
-        money = _money_sentence(revertible=self.revertible, refunded=refunded)
+        money = _money_sentence(
+            revertible=self.revertible,
+            refunded=refunded,
+            cost=entitlements.credit_cost(self.interview.kind),
+        )
         timing = {"Server-Timing": self.clock.server_timing()}
         if isinstance(exc, BreakerOpen):
             return RealtimeError(
@@ -538,10 +534,10 @@ def _code(exc: Exception) -> str:
     return "breaker_open" if isinstance(exc, BreakerOpen) else getattr(exc, "code", "error")
 
 
-def _money_sentence(*, revertible: bool, refunded: bool) -> str:
+def _money_sentence(*, revertible: bool, refunded: bool, cost: int) -> str:
     if not revertible:
         return " Trying again is free."  # a reconnect or a case question: nothing is charged
-    if refunded or settings.INTERVIEW_CREDIT_COST <= 0:
+    if refunded or cost <= 0:
         return " No credits were used."
     return ""
 
@@ -607,5 +603,5 @@ def _token_body(*, attempt: _Attempt, secret: gateway.ClientSecret) -> dict[str,
     body["expires_at"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
     body["ttl"] = attempt.ttl
     body["session"] = returned
-    body["calls_url"] = f"{settings.REALTIME_BASE_URL.rstrip('/')}/realtime/calls"
+    body["calls_url"] = providers.realtime_provider().url("realtime/calls")
     return body

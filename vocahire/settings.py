@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "vocahire.lib.middleware.DatabaseUnavailableMiddleware",
+    "vocahire.lib.errors.AppErrorMiddleware",
     # Last, so it turns a lockout flagged anywhere below into the 429 response.
     "axes.middleware.AxesMiddleware",
 ]

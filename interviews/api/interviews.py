@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.http.request import RawPostDataException
@@ -23,25 +21,13 @@ from interviews import recordings, services
 from interviews.models import Case, Interview, TranscriptTurn
 from vocahire.lib import languages
 from vocahire.lib.api import ApiError
+from vocahire.lib.types import InterviewId
 
 EVENTS_MAX_COUNT = 200
 EVENTS_MAX_BYTES = 64 * 1024
 LIST_MAX_ROWS = 100
 _MS_MAX = 24 * 60 * 60 * 1000
 _CLIENT_ID = r"^[A-Za-z0-9_.:\-]+$"
-
-
-def service_errors(view_method: Callable[..., Response]) -> Callable[..., Response]:
-    """Turn lifecycle errors into the API's {"detail", "code"} responses."""
-
-    @wraps(view_method)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            return view_method(*args, **kwargs)
-        except services.InterviewError as exc:
-            raise ApiError(exc.message, exc.code, exc.status) from exc
-
-    return wrapper
 
 
 class InterviewOutput(serializers.ModelSerializer):
@@ -107,7 +93,7 @@ def _interview_response(interview: Interview, status: int = 200) -> Response:
     return Response(InterviewOutput(interview).data, status=status)
 
 
-def _interview_for(request: Request, interview_id: object) -> Interview:
+def _interview_for(request: Request, interview_id: InterviewId) -> Interview:
     return services.interview_for_actor(interview_id=interview_id, actor=request.user)
 
 
@@ -115,7 +101,9 @@ class InterviewListCreateApi(APIView):
     @extend_schema_serializer(component_name="InterviewCreateInput")
     class Input(serializers.Serializer):
         kind = serializers.ChoiceField(choices=Interview.Kind.choices)
-        job_title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        job_title = serializers.CharField(
+            required=False, allow_blank=True, max_length=services.JOB_TITLE_MAX
+        )
         job_description = serializers.CharField(
             required=False, allow_blank=True, max_length=services.JOB_DESCRIPTION_MAX
         )
@@ -148,7 +136,6 @@ class InterviewListCreateApi(APIView):
     @extend_schema(
         operation_id="interviews_create", request=Input, responses={201: InterviewOutput}
     )
-    @service_errors
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -166,13 +153,11 @@ class InterviewDetailApi(APIView):
         record = serializers.BooleanField()
 
     @extend_schema(operation_id="interviews_detail", responses=InterviewOutput)
-    @service_errors
-    def get(self, request: Request, interview_id: object) -> Response:
+    def get(self, request: Request, interview_id: InterviewId) -> Response:
         return _interview_response(_interview_for(request, interview_id))
 
     @extend_schema(operation_id="interviews_update", request=UpdateInput, responses=InterviewOutput)
-    @service_errors
-    def patch(self, request: Request, interview_id: object) -> Response:
+    def patch(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         data = self.UpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -184,8 +169,7 @@ class InterviewDetailApi(APIView):
 
 class InterviewStartApi(APIView):
     @extend_schema(operation_id="interviews_start", request=None, responses=InterviewOutput)
-    @service_errors
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         return _interview_response(
             services.interview_start(interview=interview, actor=request.user)
@@ -196,8 +180,7 @@ class InterviewQuestionCompleteApi(APIView):
     @extend_schema(
         operation_id="interviews_question_complete", request=None, responses=InterviewOutput
     )
-    @service_errors
-    def post(self, request: Request, interview_id: object, question_number: int) -> Response:
+    def post(self, request: Request, interview_id: InterviewId, question_number: int) -> Response:
         interview = services.interview_question_complete(
             interview=_interview_for(request, interview_id),
             actor=request.user,
@@ -208,8 +191,7 @@ class InterviewQuestionCompleteApi(APIView):
 
 class InterviewEndApi(APIView):
     @extend_schema(operation_id="interviews_end", request=None, responses=InterviewOutput)
-    @service_errors
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         return _interview_response(services.interview_end(interview=interview, actor=request.user))
 
@@ -231,8 +213,7 @@ class InterviewTranscriptApi(APIView):
     """GET /interviews/{id}/transcript: the turns in order, and where each came from."""
 
     @extend_schema(operation_id="interviews_transcript", responses=TranscriptTurnOutput(many=True))
-    @service_errors
-    def get(self, request: Request, interview_id: object) -> Response:
+    def get(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         turns = interview.turns.order_by("start_ms", "id")
         return Response(TranscriptTurnOutput(turns, many=True).data)
@@ -305,8 +286,7 @@ class InterviewEventsApi(APIView):
             },
         ),
     )
-    @service_errors
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         _body_size_check(request)
         data = self.Input(data=request.data)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from interviews.feedback.types import Analytics, Coverage, DeliveryMetrics, QuestionAnalytics
 from interviews.key_terms import key_phrases, phrases_coverage
 from interviews.models import Interview, TranscriptTurn
 from interviews.report_figures import talk_figures
@@ -120,7 +121,7 @@ def longest_pause_ms(turns: Sequence[Turn]) -> int:
     return longest
 
 
-def delivery_metrics(turns: Sequence[Turn], language: str = "en") -> dict:
+def delivery_metrics(turns: Sequence[Turn], language: str = "en") -> DeliveryMetrics:
     """Speaking time, words, pace, fillers, pauses and talk share for a set of turns."""
     mine = [t for t in turns if t.is_candidate]
     spoken = [t for t in mine if t.source == "speech" and t.duration_ms > 0]
@@ -163,7 +164,7 @@ def job_segments(turns: Sequence[Turn]) -> list[list[Turn]]:
     return segments
 
 
-def _coverage(question: dict, answer: str) -> dict | None:
+def _coverage(question: dict, answer: str) -> Coverage | None:
     curated = question.get("key_terms") or None
     phrases = key_phrases(question.get("evaluator_context", ""), curated=curated)
     return (
@@ -173,7 +174,7 @@ def _coverage(question: dict, answer: str) -> dict | None:
 
 def _question_entry(
     number: int, prompt: str, turns: Sequence[Turn], question: dict, language: str
-) -> dict:
+) -> QuestionAnalytics:
     answer = answer_text(turns)
     entry = {
         "number": number,
@@ -190,7 +191,7 @@ def _question_entry(
 
 def questions_analytics(
     *, kind: str, case_snapshot: dict, turns: Sequence[Turn], language: str = "en"
-) -> list[dict]:
+) -> list[QuestionAnalytics]:
     """Per question (case) or per exchange (job): the answer and its measured delivery."""
     if kind == Interview.Kind.CASE:
         return [
@@ -211,7 +212,7 @@ def questions_analytics(
 
 def analytics_compute(
     *, kind: str, case_snapshot: dict, turns: Sequence[Turn], language: str = "en"
-) -> dict:
+) -> Analytics:
     """The whole measured report: overall delivery, per-question figures and key-term coverage,
     counted with the fillers and sentence patterns of the interview's language."""
     questions = questions_analytics(
@@ -229,7 +230,7 @@ def analytics_compute(
     return {"label": "measured", "overall": overall, "questions": questions}
 
 
-def analytics_is_enough(analytics: dict) -> bool:
+def analytics_is_enough(analytics: Analytics) -> bool:
     """False for a near-empty transcript: too few candidate words to say anything honest."""
     return analytics["overall"]["words"] >= NOT_ENOUGH_MIN_WORDS
 

@@ -16,16 +16,18 @@ from interviews.feedback.assessment import (
     assessment_validate,
 )
 from interviews.models import Interview
+from vocahire.lib.errors import AppError
 
 logger = logging.getLogger(__name__)
 
 
-class FeedbackError(Exception):
+class FeedbackError(AppError):
     """Feedback could not be produced; `retryable` says whether the task should try again."""
+
+    code, status = "feedback_failed", 502
 
     def __init__(self, message: str, *, retryable: bool) -> None:
         super().__init__(message)
-        self.message = message
         self.retryable = retryable
 
 
@@ -71,8 +73,3 @@ def assessment_create(*, interview: Interview, analytics: dict) -> tuple[dict, s
             continue
         return assessment_summarise(kind=interview.kind, assessment=valid), model
     raise FeedbackError(f"The model's answer was malformed twice ({problem}).", retryable=False)
-
-
-def ai_enabled() -> bool:
-    """Whether reports get an AI assessment (FEEDBACK_PROVIDER), besides the measured analytics."""
-    return settings.FEEDBACK_PROVIDER == "openai"

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -14,6 +12,7 @@ from interviews import case_tools, instructions, recordings, services
 from interviews.models import Case, Feedback, Interview, TranscriptTurn
 from vocahire.lib import languages
 from vocahire.lib.headers import microphone_allowed
+from vocahire.lib.types import InterviewId
 
 DASHBOARD_ROWS = 50
 
@@ -94,8 +93,8 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "case": case,
-        "can_start_case": services.case_interviews_allowed(user=request.user, case=case),
-        "credit_cost": settings.INTERVIEW_CREDIT_COST,
+        "can_start_case": case is not None and case.can_be_run_by(request.user),
+        "credit_cost": entitlements.credit_cost("job"),
     }
     return render(request, "interviews/new.html", context)
 
@@ -108,18 +107,14 @@ def _case_for_new(request: HttpRequest) -> Case | None:
     return get_object_or_404(cases.prefetch_related("questions"), slug=slug)
 
 
-def interview_for_page(request: HttpRequest, interview_id: object) -> Interview:
-    """The interview for a page: 404 if unknown, 403 unless the user owns it or is staff."""
-    try:
-        return services.interview_for_actor(interview_id=interview_id, actor=request.user)
-    except services.InterviewNotFound as exc:
-        raise Http404(exc.message) from exc
-    except services.InterviewForbidden as exc:
-        raise PermissionDenied(exc.message) from exc
+def interview_for_page(request: HttpRequest, interview_id: InterviewId) -> Interview:
+    """The interview for a page: the 404 or 403 page (AppErrorMiddleware) unless the user owns it
+    or is staff."""
+    return services.interview_for_actor(interview_id=interview_id, actor=request.user)
 
 
 @login_required
-def interview_detail(request: HttpRequest, interview_id: object) -> HttpResponse:
+def interview_detail(request: HttpRequest, interview_id: InterviewId) -> HttpResponse:
     interview = interview_for_page(request, interview_id)
     context = {
         "interview": interview,
@@ -185,7 +180,7 @@ def _transcript_by_question(interview: Interview) -> list[dict]:
 
 @microphone_allowed
 @login_required
-def interview_room(request: HttpRequest, interview_id: object) -> HttpResponse:
+def interview_room(request: HttpRequest, interview_id: InterviewId) -> HttpResponse:
     interview = interview_for_page(request, interview_id)
     questions = _candidate_questions(interview)
     context = {
@@ -204,12 +199,7 @@ def _room_entitlement(
     once started, when only the cost matters (reconnecting is free) and no query is needed."""
     if interview.status != Interview.Status.DRAFT:
         return None
-    return entitlements.entitlement(
-        user_id=interview.owner_id,
-        kind=interview.kind,
-        staff=request.user.is_staff,
-        free=interview.case_is_free,
-    )
+    return interview.entitlement_for(request.user)
 
 
 def _room_data(

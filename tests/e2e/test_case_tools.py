@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from interviews.case_library import BUNDLED_CASES_PATH, cases_import
 from interviews.models import Case, Interview
-from tests.conftest import make_subscription, make_user
 from tests.e2e.test_interview_room import INTERVIEWER_TURNS, ROOM, expect_state, sign_in
+from tests.factories import make_subscription, make_user
 
 SLUG = "nordvik-air-loss-making-route"
 HIDDEN_FACT = "4 flights a day (2 in each direction)"

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from interviews.models import Interview, TranscriptTurn
 from realtime.engine.lines import lines_for
-from tests.conftest import make_user
 from tests.e2e.test_interview_room import INTERVIEWER_TURNS, expect_state, sign_in
+from tests.factories import make_user
 
 SPANISH = lines_for("es")
 ANSWER = (

@@ -16,8 +16,8 @@ from interviews.models import Case, CaseQuestion, Interview, StageTiming, Transc
 from interviews.services import interview_create, interview_start
 from realtime.models import RealtimeCall, RealtimeSession
 from realtime.monitoring import CONNECT_STAGES
-from tests.conftest import PASSWORD, make_subscription, make_user
-from tests.e2e.conftest import STAGE_REPORT
+from tests.e2e.browser import STAGE_REPORT
+from tests.factories import PASSWORD, make_subscription, make_user
 from vocahire.lib.breaker import breaker_reset, mint_breaker
 
 ROOM = "#room"

@@ -16,7 +16,6 @@ from playwright.sync_api import Page, expect
 from interviews.models import Interview, TranscriptTurn
 from interviews.services import interview_create, interview_start
 from realtime.models import RealtimeCall
-from tests.conftest import make_subscription, make_user
 from tests.e2e.test_interview_room import (
     ANSWER,
     INTERVIEWER_TURNS,
@@ -27,6 +26,7 @@ from tests.e2e.test_interview_room import (
     new_job_interview,
     sign_in,
 )
+from tests.factories import make_subscription, make_user
 
 SHOTS = Path("/tmp/i15a")
 STATUS = '[data-role="stage"]'

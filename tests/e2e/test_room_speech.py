@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from interviews.models import Interview, TranscriptTurn
-from tests.conftest import make_user
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.test_interview_room import expect_state, new_job_interview, sign_in
+from tests.factories import make_user
 from tests.speech import espeak_wav, heard_share
 
 # 40 words (the report needs 25 to assess), with a figure, a name and a filler.

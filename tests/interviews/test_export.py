@@ -9,8 +9,7 @@ from pathlib import Path
 from interviews import feedback
 from interviews.feedback import feedback_generate
 from interviews.models import Feedback
-from tests.conftest import PASSWORD, api_as
-from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
+from tests.factories import PASSWORD, api_as, finished_case_interview, finished_job_interview
 
 
 def _url(interview, fmt: str | None = "md") -> str:

@@ -15,8 +15,7 @@ from interviews import feedback
 from interviews.feedback.analytics import FILLERS, Turn, analytics_compute, fillers_count
 from interviews.models import Feedback, Interview
 from interviews.report_signals import signals_measure
-from tests.conftest import api_as
-from tests.interviews.feedback_factories import finished_job_interview
+from tests.factories import api_as, finished_job_interview
 from vocahire.lib import languages, openai_gateway
 from vocahire.lib.breaker import breaker_reset
 

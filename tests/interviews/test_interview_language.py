@@ -8,8 +8,8 @@ import pytest
 from accounts.models import Profile
 from interviews import services
 from interviews.models import Interview
-from tests.conftest import api_as
-from tests.realtime.conftest import make_case
+from tests.factories import api_as
+from tests.factories import coffee_chain_case as make_case
 
 pytestmark = pytest.mark.django_db
 

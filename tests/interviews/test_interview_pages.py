@@ -11,15 +11,15 @@ from django.test import override_settings
 
 from interviews import services
 from interviews.models import Interview
-from tests.conftest import make_user
-from tests.interviews.lifecycle_factories import (
+from tests.factories import (
     add_turn,
     case_interview,
     job_interview,
-    make_case,
+    make_user,
     started_case_interview,
     started_job_interview,
 )
+from tests.factories import coffee_case as make_case
 
 pytestmark = pytest.mark.django_db
 

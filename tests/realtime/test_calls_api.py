@@ -19,16 +19,10 @@ from interviews import services as lifecycle
 from interviews.models import Interview, TranscriptTurn
 from realtime import services
 from realtime.models import RealtimeCall
-from tests.realtime.conftest import (
-    SERVER_KEY,
-    case_interview_started,
-    job_interview_draft,
-    jwt_client,
-    make_case,
-    session_url,
-    token_url,
-    upstream_error,
-)
+from tests.factories import coffee_chain_case as make_case
+from tests.factories import job_interview_draft, jwt_client
+from tests.factories import started_case_interview as case_interview_started
+from tests.payloads import SERVER_KEY, session_url, token_url, upstream_error
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
 

@@ -8,7 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.realtime.conftest import SECRET, upstream_error
+from tests.payloads import CLIENT_SECRET as SECRET
+from tests.payloads import upstream_error
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
 

@@ -9,15 +9,9 @@ import httpx
 import pytest
 
 from accounts.models import Profile
-from tests.realtime.conftest import (
-    SECRET,
-    SERVER_KEY,
-    job_interview_draft,
-    jwt_client,
-    openai_json,
-    session_url,
-    upstream_error,
-)
+from tests.factories import job_interview_draft, jwt_client
+from tests.payloads import CLIENT_SECRET as SECRET
+from tests.payloads import SERVER_KEY, openai_json, session_url, upstream_error
 from vocahire.lib import openai_gateway as gateway
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")

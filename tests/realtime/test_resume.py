@@ -15,12 +15,9 @@ from interviews.models import TranscriptTurn
 from realtime.engine.script import RESUMED, conversation_parse, interview_script
 from realtime.models import RealtimeCall
 from realtime.resume import END, RESUME_CHARS_MAX, resume_block
-from tests.realtime.conftest import (
-    case_interview_started,
-    job_interview_draft,
-    jwt_client,
-    make_case,
-)
+from tests.factories import coffee_chain_case as make_case
+from tests.factories import job_interview_draft, jwt_client
+from tests.factories import started_case_interview as case_interview_started
 from tests.realtime.test_calls_api import calls_url, created, post_offer
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")

@@ -12,12 +12,9 @@ import pytest
 
 from interviews import services as lifecycle
 from interviews.models import Interview
-from tests.realtime.conftest import (
-    jwt_client,
-    make_case,
-    session_url,
-    token_url,
-)
+from tests.factories import coffee_chain_case as make_case
+from tests.factories import jwt_client
+from tests.payloads import session_url, token_url
 from tests.realtime.test_calls_api import ANSWER, UPSTREAM_CALL, calls_url, post_offer
 from vocahire.lib import languages
 

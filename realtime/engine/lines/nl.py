@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Lines, pattern, words
+from .base import Lines, pattern, words
 
 LINES = Lines(
     language="nl",
