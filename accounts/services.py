@@ -62,10 +62,13 @@ def profile_update(
     thinking_time: str,
     resume_text: str,
     record_interviews: bool | None = None,
+    interview_language: str | None = None,
 ) -> Profile:
     """Save the candidate's own details and their (possibly corrected) resume text."""
     if record_interviews is not None:
         profile.record_interviews = record_interviews
+    if interview_language:
+        profile.interview_language = interview_language
     profile.display_name = display_name.strip()
     profile.target_role = target_role.strip()
     profile.thinking_time = thinking_time

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from billing.entitlements import Entitlement, entitlement
 from interviews import case_content
+from vocahire.lib import languages
 
 # The job-title rule's one home: required for a job interview (services), at most this long.
 JOB_TITLE_MAX = 200
@@ -220,6 +221,12 @@ class Interview(models.Model):
     )
     # Opt-in: the browser records both sides and uploads them (interviews/recordings.py).
     record = models.BooleanField(default=False)
+    # What the interviewer speaks and the transcription expects (DESIGN section 11).
+    language = models.CharField(
+        max_length=languages.CODE_MAX_LENGTH,
+        choices=languages.CHOICES,
+        default=languages.DEFAULT,
+    )
     # Practise again: the attempt this one repeats, and which of its questions (None: all of it).
     retry_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
@@ -243,6 +250,10 @@ class Interview(models.Model):
             models.CheckConstraint(
                 condition=Q(credits_refunded__lte=models.F("credits_charged")),
                 name="interview_refund_lte_charge",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=list(languages.LANGUAGES)),
+                name="interview_language_supported",
             ),
         ]
         indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["status"])]

@@ -35,6 +35,7 @@ from interviews.signals import (
     interview_ended,
     interview_question_completed,
 )
+from vocahire.lib import languages
 from vocahire.lib.errors import AppError
 from vocahire.lib.types import InterviewId
 
@@ -130,10 +131,12 @@ def interview_create(
     use_resume: bool = False,
     case: Case | None = None,
     record: bool | None = None,
+    language: str | None = None,
 ) -> Interview:
     """Create a draft job or case interview for the owner; nothing is charged yet."""
     # None: the owner's profile preference (interviews/recordings.py).
     record = bool(record) if record is not None else _record_preference(owner)
+    language = _language_chosen(owner=owner, language=language)
     if kind == Interview.Kind.JOB:
         return _job_interview_create(
             owner=owner,
@@ -141,9 +144,10 @@ def interview_create(
             job_description=job_description,
             use_resume=use_resume,
             record=record,
+            language=language,
         )
     if kind == Interview.Kind.CASE:
-        return _case_interview_create(owner=owner, case=case, record=record)
+        return _case_interview_create(owner=owner, case=case, record=record, language=language)
     raise InterviewError('Choose the kind of interview: "job" or "case".', "invalid_kind", 400)
 
 
@@ -152,8 +156,24 @@ def _record_preference(owner: User) -> bool:
     return bool(profile and profile.record_interviews)
 
 
+def _language_chosen(*, owner: User, language: str | None) -> str:
+    """The language asked for, or the owner's profile preference when none was."""
+    if language is None or language == "":
+        profile = getattr(owner, "profile", None)
+        return profile.interview_language if profile else languages.DEFAULT
+    if not languages.language_valid(language):
+        raise InterviewError(languages.language_invalid_message(language), "invalid_language")
+    return language
+
+
 def _job_interview_create(
-    *, owner: User, job_title: str, job_description: str, use_resume: bool, record: bool
+    *,
+    owner: User,
+    job_title: str,
+    job_description: str,
+    use_resume: bool,
+    record: bool,
+    language: str,
 ) -> Interview:
     job_title, job_description = job_title.strip(), job_description.strip()
     if not job_title:
@@ -180,12 +200,15 @@ def _job_interview_create(
         use_resume=use_resume,
         resume_text=resume_text,
         record=record,
+        language=language,
         time_limit_minutes=settings.INTERVIEW_TIME_LIMIT_MINUTES,
         question_count=instructions.job_question_count(settings.INTERVIEW_TIME_LIMIT_MINUTES),
     )
 
 
-def _case_interview_create(*, owner: User, case: Case | None, record: bool) -> Interview:
+def _case_interview_create(
+    *, owner: User, case: Case | None, record: bool, language: str
+) -> Interview:
     if case is None or not case.is_visible_to(owner):
         raise InterviewError("There is no published case with that id.", "case_not_found", 404)
     question_count = case.questions.count()
@@ -196,6 +219,7 @@ def _case_interview_create(*, owner: User, case: Case | None, record: bool) -> I
         kind=Interview.Kind.CASE,
         case=case,
         record=record,
+        language=language,
         question_count=question_count,
         time_limit_minutes=case.estimated_minutes,
     )
@@ -220,6 +244,7 @@ def interview_retry_create(
         use_resume=interview.use_resume,
         case=interview.case,
         record=interview.record,
+        language=interview.language,
     )
     # Only your own attempt is compared: staff practising from someone's report start afresh.
     if interview.owner_id == actor.pk:
@@ -287,7 +312,9 @@ def _case_snapshot_take(*, interview: Interview) -> None:
     interview.time_limit_minutes = snapshot["estimated_minutes"]
     interview.instructions_snapshot = {
         str(question["number"]): instructions.case_instructions(
-            case_snapshot=snapshot, question_number=question["number"]
+            case_snapshot=snapshot,
+            question_number=question["number"],
+            language=interview.language,
         )
         for question in snapshot["questions"]
     }
@@ -307,6 +334,7 @@ def _job_snapshot_take(*, interview: Interview) -> None:
             time_limit_minutes=interview.time_limit_minutes,
             question_count=interview.question_count,
             focus_question=focus,
+            language=interview.language,
         )
     }
 

@@ -112,6 +112,7 @@ MINT_FIELDS = (
     "started_at",
     "first_minted_at",
     "supervised",
+    "language",
     "instructions_snapshot",
     "owner__id",
     "owner__profile__id",

@@ -23,7 +23,8 @@ _UNHEARD = re.compile(r"^\[untranscribed speech\b")
 RESUME_RULE = (
     "CONTINUE: the connection dropped and the candidate has rejoined this same interview. Do not "
     "introduce yourself or start over, and never repeat questions already answered above. Begin "
-    'with a short "Welcome back, let\'s continue." Then, if the candidate had not answered your '
+    'with a short "Welcome back, let\'s continue." (said in the language of the interview). '
+    "Then, if the candidate had not answered your "
     "last question, ask it again; otherwise go on with your next question."
 )
 

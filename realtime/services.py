@@ -27,8 +27,8 @@ from interviews import services as lifecycle
 from interviews.models import Interview
 from realtime import resume
 from realtime.models import RealtimeCall, RealtimeSession
+from vocahire.lib import languages, providers
 from vocahire.lib import openai_gateway as gateway
-from vocahire.lib import providers
 from vocahire.lib.breaker import BreakerOpen, breaker_call
 from vocahire.lib.errors import AppError
 
@@ -43,6 +43,9 @@ SILENCE_MS = {
     Profile.ThinkingTime.NORMAL: 800,
     Profile.ThinkingTime.LONG: 1400,
 }
+# Transcription models that take `languages` (a list) rather than `language` (OpenAI's migration
+# guide from Whisper to GPT-Transcribe: "do not send both").
+TRANSCRIPTION_MODELS_WITH_LANGUAGES = frozenset({"gpt-transcribe", "gpt-live-transcribe"})
 _AUDIO_FORMATS = {"audio/pcm": "pcm16", "audio/pcmu": "g711_ulaw", "audio/pcma": "g711_alaw"}
 
 
@@ -90,7 +93,9 @@ class MintResult:
     record: RealtimeSession
 
 
-def realtime_session_config(*, instructions: str, thinking_time: str) -> dict[str, Any]:
+def realtime_session_config(
+    *, instructions: str, thinking_time: str, language: str = languages.DEFAULT
+) -> dict[str, Any]:
     """The GA session body sent upstream: model, voice, transcription and turn detection."""
     return {
         "type": "realtime",
@@ -98,7 +103,7 @@ def realtime_session_config(*, instructions: str, thinking_time: str) -> dict[st
         "instructions": instructions,
         "audio": {
             "input": {
-                "transcription": {"model": settings.REALTIME_TRANSCRIPTION_MODEL},
+                "transcription": transcription_config(language=language),
                 "turn_detection": {
                     "type": "server_vad",
                     "threshold": 0.5,
@@ -110,6 +115,18 @@ def realtime_session_config(*, instructions: str, thinking_time: str) -> dict[st
         },
         "max_output_tokens": "inf",
     }
+
+
+def transcription_config(*, language: str) -> dict[str, Any]:
+    """The input transcription: the configured model, told the interview's language.
+
+    The gpt-transcribe models take the expected languages as a `languages` array and refuse it
+    together with the older single `language` hint, which the earlier models take instead.
+    """
+    model = settings.REALTIME_TRANSCRIPTION_MODEL
+    if model in TRANSCRIPTION_MODELS_WITH_LANGUAGES:
+        return {"model": model, "languages": [language]}
+    return {"model": model, "language": language}
 
 
 def _case_token_check(*, interview: Interview, actor: User, question_number: int) -> None:
@@ -264,7 +281,9 @@ def _attempt_begin(
             instructions=instructions, interview=interview, question_number=question_number
         )
     session = realtime_session_config(
-        instructions=instructions, thinking_time=_thinking_time(interview.owner)
+        instructions=instructions,
+        thinking_time=_thinking_time(interview.owner),
+        language=interview.language,
     )
     clock.db_since_mark()
     return _Attempt(interview, actor, question_number, ttl, session, clock, revertible)

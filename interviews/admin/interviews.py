@@ -41,7 +41,7 @@ class InterviewAdmin(admin.ModelAdmin):
         "started_at",
         "created_at",
     ]
-    list_filter = ["kind", "status", "feedback_status"]
+    list_filter = ["kind", "language", "status", "feedback_status"]
     list_select_related = ["owner", "case"]
     search_fields = ["id", "owner__email", "job_title", "case__title", "call_id"]
     date_hierarchy = "created_at"

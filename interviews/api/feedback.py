@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from interviews import feedback, services
 from interviews.models import Feedback, Interview
 from interviews.retry import previous_feedback
+from vocahire.lib import languages
 from vocahire.lib.api import ApiError
 from vocahire.lib.types import InterviewId
 
@@ -24,6 +25,9 @@ class InterviewFeedbackApi(APIView):
         interview_id = serializers.UUIDField()
         kind = serializers.CharField()
         title = serializers.CharField()
+        language = serializers.ChoiceField(
+            choices=languages.CHOICES, help_text="The language the interview was held in."
+        )
         status = serializers.CharField(help_text="ready, or failed when only analytics exist")
         source = serializers.CharField(help_text='"ai+analytics" or "analytics"')
         model = serializers.CharField()

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from interviews import recordings, services
 from interviews.models import Case, Interview, TranscriptTurn
+from vocahire.lib import languages
 from vocahire.lib.api import ApiError
 from vocahire.lib.types import InterviewId
 
@@ -58,6 +59,7 @@ class InterviewOutput(serializers.ModelSerializer):
             "credits_refunded",
             "feedback_status",
             "record",
+            "language",
             "created_at",
             "urls",
         ]
@@ -73,6 +75,18 @@ class InterviewOutput(serializers.ModelSerializer):
             "room": f"/interviews/{interview.pk}/room/",
             "recording": f"/api/v1/interviews/{interview.pk}/recording",
         }
+
+
+class LanguageField(serializers.ChoiceField):
+    """One of the interview languages; anything else is 400 invalid_language (DESIGN section 11)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=languages.CHOICES, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not languages.language_valid(data):
+            raise ApiError(languages.language_invalid_message(data), "invalid_language")
+        return data
 
 
 def _interview_response(interview: Interview, status: int = 200) -> Response:
@@ -97,6 +111,13 @@ class InterviewListCreateApi(APIView):
         case_id = serializers.IntegerField(required=False, min_value=1)
         # Omitted: the owner's profile preference.
         record = serializers.BooleanField(required=False, allow_null=True, default=None)
+        language = LanguageField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="What the interview is held in. Omitted or null: the profile's preference. "
+            "Any other value is 400 invalid_language.",
+        )
 
         def validate(self, data: dict) -> dict:
             if data["kind"] == Interview.Kind.CASE and "case_id" not in data:

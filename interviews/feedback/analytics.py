@@ -20,12 +20,52 @@ NOT_ENOUGH_MIN_WORDS = 25
 UNTRANSCRIBED_PREFIX = "[untranscribed speech"
 
 
-FILLER_WORDS = ("um", "uh", "erm", "er", "hmm", "like", "basically", "actually", "literally")
-FILLER_PHRASES = ("you know", "sort of", "kind of", "i mean")
-_FILLER_RE = re.compile(
-    r"\b(" + "|".join(re.escape(f) for f in FILLER_PHRASES + FILLER_WORDS) + r")\b"
-)
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+# Filler words and phrases, per interview language (DESIGN section 11). Each list keeps to the
+# fillers people use when thinking aloud in that language; ambiguous words ("so", "also" in
+# German, "este" in Spanish) are left out so the count stays a floor rather than a guess.
+FILLERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # words, phrases
+    "en": (
+        ("um", "uh", "erm", "er", "hmm", "like", "basically", "actually", "literally"),
+        ("you know", "sort of", "kind of", "i mean"),
+    ),
+    "es": (
+        ("eh", "em", "mmm", "pues", "digamos", "básicamente", "literalmente"),
+        ("o sea", "en plan", "la verdad es que", "¿sabes?"),
+    ),
+    "fr": (
+        ("euh", "heu", "bah", "ben", "genre", "voilà"),
+        ("en fait", "du coup", "tu vois", "tu sais", "je veux dire", "en gros"),
+    ),
+    "de": (
+        ("äh", "ähm", "öhm", "halt", "quasi", "sozusagen", "irgendwie"),
+        ("ich meine", "weißt du", "na ja"),
+    ),
+    "pt": (
+        ("hã", "ãh", "hum", "né", "tipo", "basicamente", "literalmente"),
+        ("quer dizer", "tipo assim", "sabe?"),
+    ),
+    "it": (
+        ("ehm", "eh", "cioè", "tipo", "praticamente", "insomma", "diciamo", "boh"),
+        ("nel senso", "come dire", "in pratica"),
+    ),
+    "nl": (
+        ("eh", "ehm", "uh", "uhm", "nou", "eigenlijk", "gewoon"),
+        ("zeg maar", "weet je", "als het ware", "of zo"),
+    ),
+}
+FILLER_WORDS, FILLER_PHRASES = FILLERS["en"]
+
+
+def _filler_pattern(words: tuple[str, ...], phrases: tuple[str, ...]) -> re.Pattern[str]:
+    # Longest first, so "la verdad es que" is one filler, not "la verdad" and more; a phrase may
+    # end in punctuation ("¿sabes?"), which \b cannot close.
+    fillers = sorted(phrases + words, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in fillers) + r")(?!\w)")
+
+
+_FILLER_RES = {code: _filler_pattern(*lists) for code, lists in FILLERS.items()}
+# Words are runs of letters and digits in any script ("años" is one word, not two).
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -57,9 +97,13 @@ def words_count(text: str) -> int:
     return 0 if is_untranscribed(text) else len(_TOKEN_RE.findall(text.lower()))
 
 
-def fillers_count(text: str) -> int:
-    """Filler words and phrases (um, uh, like, you know, sort of ...) in a piece of transcript."""
-    return 0 if is_untranscribed(text) else len(_FILLER_RE.findall(text.lower()))
+def fillers_count(text: str, language: str = "en") -> int:
+    """Filler words and phrases (um, uh, like, you know, sort of ...) in a piece of transcript,
+    with the lists of the interview's language."""
+    if is_untranscribed(text):
+        return 0
+    pattern = _FILLER_RES.get(language, _FILLER_RES["en"])
+    return len(pattern.findall(text.lower().replace("’", "'")))
 
 
 def _per_minute(count: int, ms: int) -> float | None:
@@ -77,7 +121,7 @@ def longest_pause_ms(turns: Sequence[Turn]) -> int:
     return longest
 
 
-def delivery_metrics(turns: Sequence[Turn]) -> DeliveryMetrics:
+def delivery_metrics(turns: Sequence[Turn], language: str = "en") -> DeliveryMetrics:
     """Speaking time, words, pace, fillers, pauses and talk share for a set of turns."""
     mine = [t for t in turns if t.is_candidate]
     spoken = [t for t in mine if t.source == "speech" and t.duration_ms > 0]
@@ -87,7 +131,7 @@ def delivery_metrics(turns: Sequence[Turn]) -> DeliveryMetrics:
     untranscribed_ms = sum(t.duration_ms for t in spoken if is_untranscribed(t.text))
     transcribed_ms = speaking_ms - untranscribed_ms
     spoken_words = sum(words_count(t.text) for t in spoken)
-    fillers = sum(fillers_count(t.text) for t in spoken)
+    fillers = sum(fillers_count(t.text, language) for t in spoken)
     return {
         "speaking_ms": speaking_ms,
         "untranscribed_ms": untranscribed_ms,
@@ -129,17 +173,24 @@ def _coverage(question: dict, answer: str) -> Coverage | None:
 
 
 def _question_entry(
-    number: int, prompt: str, turns: Sequence[Turn], question: dict
+    number: int, prompt: str, turns: Sequence[Turn], question: dict, language: str
 ) -> QuestionAnalytics:
     answer = answer_text(turns)
-    entry = {"number": number, "prompt": prompt, "answer": answer, **delivery_metrics(turns)}
-    entry["coverage"] = _coverage(question, answer)
-    entry["signals"] = signals_measure(answer=answer)
+    entry = {
+        "number": number,
+        "prompt": prompt,
+        "answer": answer,
+        **delivery_metrics(turns, language),
+    }
+    # A case's key terms are in its own words (English): matched against an answer in another
+    # language they would report a false 0%, so coverage is not measured there.
+    entry["coverage"] = _coverage(question, answer) if language == "en" else None
+    entry["signals"] = signals_measure(answer=answer, language=language)
     return entry
 
 
 def questions_analytics(
-    *, kind: str, case_snapshot: dict, turns: Sequence[Turn]
+    *, kind: str, case_snapshot: dict, turns: Sequence[Turn], language: str = "en"
 ) -> list[QuestionAnalytics]:
     """Per question (case) or per exchange (job): the answer and its measured delivery."""
     if kind == Interview.Kind.CASE:
@@ -149,19 +200,25 @@ def questions_analytics(
                 q["prompt"],
                 [t for t in turns if t.question_number == q["number"]],
                 q,
+                language,
             )
             for q in case_snapshot.get("questions", [])
         ]
     return [
-        _question_entry(n, " ".join(t.text for t in seg if not t.is_candidate), seg, {})
+        _question_entry(n, " ".join(t.text for t in seg if not t.is_candidate), seg, {}, language)
         for n, seg in enumerate(job_segments(turns), start=1)
     ]
 
 
-def analytics_compute(*, kind: str, case_snapshot: dict, turns: Sequence[Turn]) -> Analytics:
-    """The whole measured report: overall delivery, per-question figures and key-term coverage."""
-    questions = questions_analytics(kind=kind, case_snapshot=case_snapshot, turns=turns)
-    overall = delivery_metrics(turns)
+def analytics_compute(
+    *, kind: str, case_snapshot: dict, turns: Sequence[Turn], language: str = "en"
+) -> Analytics:
+    """The whole measured report: overall delivery, per-question figures and key-term coverage,
+    counted with the fillers and sentence patterns of the interview's language."""
+    questions = questions_analytics(
+        kind=kind, case_snapshot=case_snapshot, turns=turns, language=language
+    )
+    overall = delivery_metrics(turns, language)
     total_terms = sum(q["coverage"]["terms"] for q in questions if q["coverage"])
     covered = sum(len(q["coverage"]["covered"]) for q in questions if q["coverage"])
     overall["coverage_share"] = round(covered / total_terms, 3) if total_terms else None

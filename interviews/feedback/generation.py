@@ -145,7 +145,10 @@ def _feedback_write(*, interview: Interview) -> Feedback:
     attempts = _attempt_count(interview=interview)
     turns = interview_turns(interview=interview)
     analytics = analytics_compute(
-        kind=interview.kind, case_snapshot=interview.case_snapshot, turns=turns
+        kind=interview.kind,
+        case_snapshot=interview.case_snapshot,
+        turns=turns,
+        language=interview.language,
     )
     case_tools.analytics_annotate(interview=interview, analytics=analytics, turns=turns)
     status = Interview.FeedbackStatus
@@ -179,7 +182,10 @@ def feedback_remeasure(*, interview: Interview) -> Feedback | None:
         return None
     turns = interview_turns(interview=interview)
     feedback.analytics = analytics_compute(
-        kind=interview.kind, case_snapshot=interview.case_snapshot, turns=turns
+        kind=interview.kind,
+        case_snapshot=interview.case_snapshot,
+        turns=turns,
+        language=interview.language,
     )
     feedback.save(update_fields=["analytics", "updated_at"])
     return feedback

@@ -45,7 +45,7 @@ def _model_answer(*, interview: Interview, analytics: dict) -> tuple[object, str
     try:
         response = openai_gateway.responses_create(
             model=settings.FEEDBACK_MODEL,
-            instructions=assessment_instructions(kind=kind),
+            instructions=assessment_instructions(kind=kind, language=interview.language),
             input=assessment_input(interview=interview, analytics=analytics),
             schema_name=f"{kind}_interview_feedback",
             schema=assessment_schema(kind),

@@ -8,6 +8,7 @@ from interviews.models import Feedback, Interview
 from interviews.report_signals import signals_measure
 from interviews.retry import retry_delta
 from interviews.rubric import rubric_of
+from vocahire.lib import languages
 
 
 def _dimensions_report(*, rubric: dict, assessment: dict) -> list[dict]:
@@ -53,7 +54,9 @@ def _question_report(
     question = contexts.get(measured["number"], {}) if interview.kind == Interview.Kind.CASE else {}
     example = _example_answer(question=question, graded=graded)
     # Reports written before signals were measured get them from their stored answer.
-    signals = measured.get("signals") or signals_measure(answer=measured["answer"])
+    signals = measured.get("signals") or signals_measure(
+        answer=measured["answer"], language=interview.language
+    )
     hidden = ("number", "prompt", "answer", "signals", *case_tools.REVIEW_KEYS)
     return {
         "number": measured["number"],
@@ -95,6 +98,8 @@ def report_build(
         "interview_id": str(interview.pk),
         "kind": interview.kind,
         "title": interview.title,
+        "language": interview.language,
+        "language_name": languages.language_name(interview.language),
         "status": interview.feedback_status,
         "source": feedback.source if feedback else "",
         "model": feedback.model if feedback else "",

@@ -10,7 +10,7 @@ from billing import returns
 from billing.entitlements import Entitlement
 from interviews.case_library import case_industries, cases_published
 from interviews.models import Case
-from interviews.views.interviews import start_entitlement
+from interviews.views.interviews import CaseInterviewForm, language_preference, start_entitlement
 
 
 class CaseFilterForm(forms.Form):
@@ -54,6 +54,7 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "kinds": [question.get_kind_display() for question in case.questions.all()],
         "entitlement": _entitlement(request, case),
         "buy_url": returns.pricing_url(request.get_full_path()),
+        "language_form": CaseInterviewForm(initial={"language": language_preference(request.user)}),
     }
     return render(request, "interviews/cases/detail.html", context)
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from billing import entitlements, returns
 from interviews import case_tools, instructions, recordings, services
 from interviews.models import Case, Feedback, Interview, TranscriptTurn
+from vocahire.lib import languages
 from vocahire.lib.headers import microphone_allowed
 from vocahire.lib.types import InterviewId
 
@@ -26,6 +27,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "interviews/dashboard.html", {"interviews": interviews})
 
 
+def language_field() -> forms.ChoiceField:
+    """The interview's language, for the new-interview form and the case page."""
+    # Not required: a form posted without it (an old page, a script) gets the profile's choice.
+    return forms.ChoiceField(
+        label="Interview language",
+        required=False,
+        choices=languages.CHOICES,
+        help_text="The interviewer speaks it and the transcript expects it; pages stay in English.",
+    )
+
+
+def language_preference(user: object) -> str:
+    """The signed-in candidate's preferred interview language (the forms' default)."""
+    profile = getattr(user, "profile", None)
+    return profile.interview_language if profile else languages.DEFAULT
+
+
+class CaseInterviewForm(forms.Form):
+    language = language_field()
+
+
 class JobInterviewForm(forms.Form):
     job_title = forms.CharField(max_length=services.JOB_TITLE_MAX)
     job_description = forms.CharField(
@@ -35,6 +57,7 @@ class JobInterviewForm(forms.Form):
         help_text="Optional. Paste the advert so the interviewer asks about what the job needs.",
     )
     use_resume = forms.BooleanField(required=False, label="Use my resume")
+    language = language_field()
 
     def __init__(self, *args: object, has_resume: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -50,14 +73,19 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     case = _case_for_new(request)
     entitlement = start_entitlement(request, case)
     profile = getattr(request.user, "profile", None)
-    form = JobInterviewForm(
-        request.POST if request.method == "POST" and case is None else None,
-        has_resume=bool(profile and profile.resume_text.strip()),
+    posted = request.POST if request.method == "POST" else None
+    initial = {"language": language_preference(request.user)}
+    form: forms.Form = (
+        CaseInterviewForm(posted, initial=initial)
+        if case
+        else JobInterviewForm(
+            posted, initial=initial, has_resume=bool(profile and profile.resume_text.strip())
+        )
     )
     # Not allowed: nothing is created; the page says why and offers to buy first.
-    allowed = entitlement.allowed
-    if request.method == "POST" and allowed and (case is not None or form.is_valid()):
-        fields = {"kind": "case", "case": case} if case else {"kind": "job", **form.cleaned_data}
+    if posted is not None and entitlement.allowed and form.is_valid():
+        fields = {"kind": "case", "case": case} if case else {"kind": "job"}
+        fields |= form.cleaned_data
         try:
             interview = services.interview_create(owner=request.user, **fields)
         except services.InterviewError as exc:

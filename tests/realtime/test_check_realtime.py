@@ -43,7 +43,7 @@ def test_reports_upstreams_transcriber_against_openai(mint_route):
 
     call_command("check_realtime", stdout=out)
 
-    assert "transcriber: upstream (gpt-4o-mini-transcribe)" in out.getvalue()
+    assert "transcriber: upstream (gpt-live-transcribe)" in out.getvalue()
 
 
 def test_reports_the_local_engines_model_with_its_files_checked(mint_route, settings):

@@ -51,7 +51,7 @@ def test_job_mint_sends_the_ga_session_body(candidate, mint_route):
             "instructions": interview.instructions_snapshot["job"],
             "audio": {
                 "input": {
-                    "transcription": {"model": "gpt-4o-mini-transcribe"},
+                    "transcription": {"model": "gpt-live-transcribe", "languages": ["en"]},
                     "turn_detection": {
                         "type": "server_vad",
                         "threshold": 0.5,
