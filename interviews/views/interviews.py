@@ -248,7 +248,10 @@ def _room_data(
             "transcript": f"{api}/transcript",
             "me": "/api/v1/me",
             "interview_page": reverse("interview-detail", kwargs={"interview_id": interview.pk}),
-            "pricing": "/billing/pricing/",
+            # Buying from the room comes back to the room (a draft the candidate could not start).
+            "pricing": returns.pricing_url(
+                reverse("interview-room", kwargs={"interview_id": interview.pk})
+            ),
         },
         "case_tools": _case_tools_data(interview, questions, api),
     }

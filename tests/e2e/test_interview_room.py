@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.utils import timezone
@@ -241,7 +242,9 @@ def test_no_credits_shows_insufficient_credits_and_the_buy_link(page: Page, live
     expect(page.locator(ROOM)).to_have_attribute("data-error", "insufficient_credits")
     buy = page.locator('[data-action="buy-credits"]')
     expect(buy).to_be_visible()
-    expect(buy).to_have_attribute("href", "/billing/pricing/")
+    # Buying comes back to this room (billing.returns validates the path).
+    room_path = f"/interviews/{interview.pk}/room/"
+    expect(buy).to_have_attribute("href", f"/billing/pricing/?next={quote(room_path, safe='')}")
     expect(page.locator('[data-role="error"]')).to_contain_text("no interview credits")
     interview.refresh_from_db()
     assert interview.status == Interview.Status.DRAFT
@@ -393,7 +396,8 @@ def test_case_interview_without_a_subscription_points_to_the_plans(page: Page, l
     plans = page.locator('[data-action="buy-credits"]')
     expect(plans).to_be_visible()
     expect(plans).to_have_text("See plans")
-    expect(plans).to_have_attribute("href", "/billing/pricing/")
+    room_path = f"/interviews/{interview.pk}/room/"
+    expect(plans).to_have_attribute("href", f"/billing/pricing/?next={quote(room_path, safe='')}")
     expect(page.locator('[data-role="error"]')).to_contain_text("Choose a plan")
     interview.refresh_from_db()
     assert interview.status == Interview.Status.DRAFT
