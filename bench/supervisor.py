@@ -70,6 +70,11 @@ INSTRUCTIONS = (
     "never give the answer away, and keep each reply under forty words. "
 ) * 24  # about 6 KB, the size of a real job interview's instructions
 VOICE = "marin"
+# What the fake upstream answers a call's offer with (bench/load.py creates calls through the web).
+ANSWER_SDP = (
+    "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\n"
+)
 TOOLS = [
     {
         "type": "function",
@@ -401,6 +406,23 @@ def fake_server(port: int, prefix: str, calls: int, turn_seconds: float) -> None
         stats["hangups"] += 1
         return web.json_response({})
 
+    call_numbers = itertools.count()
+
+    async def call_create(request: web.Request) -> web.Response:
+        """GA's POST /v1/realtime/calls (bench/load.py): 201, the answer SDP and the Location of
+        the next call id `<prefix><n>`, whose sideband this server then serves."""
+        if request.headers.get("Authorization") != f"Bearer {API_KEY}":
+            return web.json_response({"error": {"code": "invalid_api_key"}}, status=401)
+        await request.read()
+        stats["calls_created"] = stats.get("calls_created", 0) + 1
+        call = f"{prefix}{next(call_numbers)}"
+        return web.Response(
+            status=201,
+            text=ANSWER_SDP,
+            content_type="application/sdp",
+            headers={"Location": f"/v1/realtime/calls/{call}"},
+        )
+
     async def bench_stats(request: web.Request) -> web.Response:
         wall = time.monotonic() - wall_started
         return web.json_response(
@@ -423,6 +445,7 @@ def fake_server(port: int, prefix: str, calls: int, turn_seconds: float) -> None
     app = web.Application()
     app.router.add_get("/v1/realtime", sideband)
     app.router.add_post("/v1/realtime/calls/{call_id}/hangup", hangup)
+    app.router.add_post("/v1/realtime/calls", call_create)
     app.router.add_get("/_bench/stats", bench_stats)
     app.router.add_post("/_bench/stop", bench_stop)
     app.router.add_get("/_bench/sent", bench_sent)
