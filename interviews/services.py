@@ -32,6 +32,7 @@ from interviews.signals import (
     interview_ended,
     interview_question_completed,
 )
+from vocahire.lib.bulk import insert_new
 
 logger = logging.getLogger(__name__)
 
@@ -558,10 +559,13 @@ def _interview_expire(*, interview_id: object, now: datetime) -> tuple[str | Non
 @transaction.atomic
 def interview_events_record(*, interview: Interview, actor: User, events: list[dict]) -> dict:
     """Store a batch of stage timings, call ids and transcript turns; re-sent events are ignored."""
-    interview = _locked(interview)
     by_type: dict[str, list[dict]] = {"stage": [], "call": [], "turn": []}
     for event in events:
         by_type[event["type"]].append(event)
+    # Timings and turns are inserted skipping duplicates and change no interview state: only a
+    # new call id (a write to the interview row) takes the lock.
+    if any(e["call_id"] != interview.call_id for e in by_type["call"]):
+        interview = _locked(interview)
     if (by_type["turn"] or by_type["call"]) and interview.status not in (
         Status.IN_PROGRESS,
         Status.COMPLETED,
@@ -586,15 +590,10 @@ def _question_numbers_check(*, interview: Interview, events: list[dict]) -> None
 
 
 def _stage_timings_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:
-    existing = set(
-        interview.timings.filter(attempt__in={e["attempt"] for e in events}).values_list(
-            "attempt", "question_number", "stage"
-        )
-    )
     new: dict[tuple, StageTiming] = {}
     for e in events:
         key = (e["attempt"], e["question_number"], e["stage"])
-        if key not in existing and key not in new:
+        if key not in new:
             new[key] = StageTiming(
                 interview=interview,
                 attempt=e["attempt"],
@@ -603,15 +602,17 @@ def _stage_timings_store(*, interview: Interview, events: list[dict]) -> dict[st
                 elapsed_ms=e["elapsed_ms"],
                 error=e.get("error", ""),
             )
-    # ignore_conflicts covers a concurrent duplicate batch racing past the read above.
-    StageTiming.objects.bulk_create(new.values(), ignore_conflicts=True)
-    return {"stored": len(new), "duplicates": len(events) - len(new)}
+    # One statement: rows already stored (a re-sent batch, or a concurrent one) are skipped.
+    stored = insert_new(list(new.values()))
+    return {"stored": stored, "duplicates": len(events) - stored}
 
 
 def _turns_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:
     if interview.supervised and events:
         # The supervisor records this interview's transcript from upstream's own events.
         return {"stored": 0, "duplicates": 0, "empty": 0, "ignored": len(events)}
+    if not events:
+        return {"stored": 0, "duplicates": 0, "empty": 0}
     existing = set(
         interview.turns.filter(client_turn_id__in={e["id"] for e in events}).values_list(
             "client_turn_id", flat=True
