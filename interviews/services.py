@@ -33,6 +33,7 @@ from interviews.signals import (
     interview_question_completed,
 )
 from vocahire.lib.bulk import insert_new
+from vocahire.lib.rowcache import PkLookup
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +94,19 @@ class InvalidTransition(InterviewError):
 # --- Access ---------------------------------------------------------------------------------------
 
 
+_interview_by_pk = PkLookup(Interview)
+_interview_locked_by_pk = PkLookup(Interview, for_update=True)
+
+
 def interview_for_actor(
     *, interview_id: object, actor: User, for_update: bool = False
 ) -> Interview:
     """The interview if the actor owns it or is staff; 404 / 403 errors otherwise."""
-    queryset = Interview.objects.select_for_update() if for_update else Interview.objects
     try:
-        interview = queryset.filter(pk=interview_id).first()
+        if for_update:
+            interview = Interview.objects.select_for_update().filter(pk=interview_id).first()
+        else:  # every API request: the SELECT compiled once
+            interview = _interview_by_pk.get(interview_id)
     except (ValueError, ValidationError):  # not a UUID
         interview = None
     if interview is None:
@@ -110,7 +117,10 @@ def interview_for_actor(
 
 
 def _locked(interview: Interview) -> Interview:
-    return Interview.objects.select_for_update().get(pk=interview.pk)
+    locked = _interview_locked_by_pk.get(interview.pk)
+    if locked is None:
+        raise Interview.DoesNotExist("Interview matching query does not exist.")
+    return locked
 
 
 # --- Create ---------------------------------------------------------------------------------------
