@@ -218,7 +218,9 @@ async def scale_run(
     import aiohttp
 
     stats = Stats()
-    connector = aiohttp.TCPConnector(limit=CONNECTIONS)
+    # Under gunicorn's keep-alive (2 s by default): a browser does not reuse a socket the server
+    # is closing either (it retries on a fresh one).
+    connector = aiohttp.TCPConnector(limit=CONNECTIONS, keepalive_timeout=1.0)
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
         started = time.monotonic()
