@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from interviews import api, case_api, case_tools_api, feedback_api
+from interviews.api import case_tools, cases, export, feedback, recordings
+from interviews.api import interviews as api
 
 urlpatterns = [
     path("interviews", api.InterviewListCreateApi.as_view(), name="api-interviews"),
@@ -38,54 +39,53 @@ urlpatterns = [
     ),
     path(
         "interviews/<uuid:interview_id>/feedback",
-        feedback_api.InterviewFeedbackApi.as_view(),
+        feedback.InterviewFeedbackApi.as_view(),
         name="api-interview-feedback",
     ),
 ]
 
-# The case library (interviews/case_api.py).
+# The case library (interviews/api/cases.py).
 urlpatterns += [
-    path("cases", case_api.CaseListApi.as_view(), name="api-cases"),
-    path("cases/<int:case_id>", case_api.CaseDetailApi.as_view(), name="api-case-detail"),
+    path("cases", cases.CaseListApi.as_view(), name="api-cases"),
+    path("cases/<int:case_id>", cases.CaseDetailApi.as_view(), name="api-case-detail"),
 ]
 
-# Recordings (interviews/recording_api.py, DESIGN section 12) and the download of the transcript
-# and report (interviews/export_api.py).
-from interviews import export_api, recording_api  # noqa: E402  (appended block)
+# Recordings (interviews/api/recordings.py, DESIGN section 12) and the download of the transcript
+# and report (interviews/api/export.py).
 
 urlpatterns += [
     path(
         "interviews/<uuid:interview_id>/recording",
-        recording_api.RecordingApi.as_view(),
+        recordings.RecordingApi.as_view(),
         name="api-interview-recording",
     ),
     path(
         "interviews/<uuid:interview_id>/recording/chunks",
-        recording_api.RecordingChunkApi.as_view(),
+        recordings.RecordingChunkApi.as_view(),
         name="api-interview-recording-chunks",
     ),
     path(
         "interviews/<uuid:interview_id>/recording/complete",
-        recording_api.RecordingCompleteApi.as_view(),
+        recordings.RecordingCompleteApi.as_view(),
         name="api-interview-recording-complete",
     ),
     path(
         "interviews/<uuid:interview_id>/export",
-        export_api.InterviewExportApi.as_view(),
+        export.InterviewExportApi.as_view(),
         name="api-interview-export",
     ),
 ]
 
-# Case tools in the room (interviews/case_tools_api.py).
+# Case tools in the room (interviews/api/case_tools.py).
 urlpatterns += [
     path(
         "interviews/<uuid:interview_id>/questions/<int:question_number>/scratchpad",
-        case_tools_api.InterviewScratchpadApi.as_view(),
+        case_tools.InterviewScratchpadApi.as_view(),
         name="api-interview-scratchpad",
     ),
     path(
         "interviews/<uuid:interview_id>/questions/<int:question_number>/hints",
-        case_tools_api.InterviewHintApi.as_view(),
+        case_tools.InterviewHintApi.as_view(),
         name="api-interview-hints",
     ),
 ]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from interviews import case_views, views
+from interviews.views import cases, reports
+from interviews.views import interviews as views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -11,37 +12,36 @@ urlpatterns = [
     path("interviews/<uuid:interview_id>/room/", views.interview_room, name="interview-room"),
 ]
 
-# The case library pages (interviews/case_views.py).
+# The case library pages (interviews/views/cases.py).
 urlpatterns += [
-    path("cases/", case_views.case_list, name="case-list"),
-    path("cases/<slug:slug>/", case_views.case_detail, name="case-detail"),
+    path("cases/", cases.case_list, name="case-list"),
+    path("cases/<slug:slug>/", cases.case_detail, name="case-detail"),
 ]
 
-# Report pages: progress, practise again, share links (interviews/report_views.py).
-from interviews import report_views  # noqa: E402  (appended block, kept separate from others')
+# Report pages: progress, practise again, share links (interviews/views/reports.py).
 
 urlpatterns += [
-    path("progress/", report_views.progress, name="progress"),
+    path("progress/", reports.progress, name="progress"),
     path(
         "interviews/<uuid:interview_id>/again/",
-        report_views.practise_again,
+        reports.practise_again,
         name="interview-again",
     ),
     path(
         "interviews/<uuid:interview_id>/share/",
-        report_views.share_create,
+        reports.share_create,
         name="report-share-create",
     ),
     path(
         "interviews/<uuid:interview_id>/share/<int:share_id>/revoke/",
-        report_views.share_revoke,
+        reports.share_revoke,
         name="report-share-revoke",
     ),
-    path("r/<str:token>/", report_views.shared_report, name="report-shared"),
-    path("r/<str:token>/recording", report_views.shared_recording, name="report-shared-recording"),
+    path("r/<str:token>/", reports.shared_report, name="report-shared"),
+    path("r/<str:token>/recording", reports.shared_recording, name="report-shared-recording"),
     path(
         "interviews/<uuid:interview_id>/recording/delete/",
-        report_views.recording_delete,
+        reports.recording_delete,
         name="interview-recording-delete",
     ),
 ]

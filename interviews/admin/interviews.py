@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from interviews import admin_cases  # noqa: F401  (the case library's admin, its own module)
 from interviews.models import Interview, StageTiming, TranscriptTurn
 
 
@@ -73,9 +72,3 @@ class InterviewAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
-
-
-# The report inline, share links and "regenerate" action (interviews/admin_feedback.py).
-from interviews.admin_feedback import feedback_admin_attach  # noqa: E402
-
-feedback_admin_attach(InterviewAdmin)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interviews import case_tools
-from interviews.api import _interview_for, service_errors
+from interviews.api.interviews import _interview_for, service_errors
 
 ScratchpadOutput = inline_serializer(
     "ScratchpadOutput",

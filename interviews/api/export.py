@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from interviews import export, services
-from interviews.api import service_errors
+from interviews.api.interviews import service_errors
 from interviews.models import Feedback, TranscriptTurn
 from vocahire.lib.api import ApiError
 

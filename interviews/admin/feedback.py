@@ -1,6 +1,6 @@
 """The feedback side of the interview admin: the report inline, share links, regenerate action.
 
-Attached to InterviewAdmin from the last line of interviews/admin.py, so each part of the admin
+Attached to InterviewAdmin by interviews/admin/__init__.py, so each part of the admin
 stays in the module of the people who own it.
 """
 

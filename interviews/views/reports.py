@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from interviews import charts, feedback, recordings, services
+from interviews.api.recordings import recording_response
 from interviews.models import Interview
-from interviews.recording_api import recording_response
-from interviews.views import interview_for_page
+from interviews.views.interviews import interview_for_page
 
 
 def _report_url(interview: Interview, anchor: str = "report") -> str:

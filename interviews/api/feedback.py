@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interviews import feedback, services
-from interviews.api import service_errors
+from interviews.api.interviews import service_errors
 from interviews.models import Feedback, Interview
 from interviews.retry import previous_feedback
 from vocahire.lib.api import ApiError

@@ -1,0 +1,1 @@
+"""The interviews app's JSON API (DRF views), one module per area."""

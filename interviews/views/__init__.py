@@ -1,0 +1,1 @@
+"""The interviews app's pages (Django views), one module per area."""
