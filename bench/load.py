@@ -17,7 +17,8 @@ the load average next to every figure. Loopback only, bounded, stops by itself.
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/vocahire_bench_load,
 dropped and re-created), BENCH_REDIS_URL (default redis://127.0.0.1:6379/7, flushed),
 BENCH_SCALES, BENCH_SPREAD, BENCH_DURATION, BENCH_TURN_SECONDS (10), BENCH_GUNICORN (the
-gunicorn options), BENCH_SUPERVISOR (1), BENCH_WEB_PORT / BENCH_FAKE_PORT (8794 / 8795),
+gunicorn options, default the README's production line; DATABASE_POOL_MAX defaults to 8 and, like
+any variable not named BENCH_*, passes through to the web), BENCH_SUPERVISOR (1), BENCH_WEB_PORT / BENCH_FAKE_PORT (8794 / 8795),
 BENCH_CONNECTIONS (client connections to the web, default 512), BENCH_LOG_DIR (/tmp).
 Exits 1 when any request failed or a scale's p99 is over BENCH_P99_MS (100).
 """
@@ -43,7 +44,8 @@ SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "100,300,1000").split("
 SPREAD = float(os.environ.get("BENCH_SPREAD", "30"))
 DURATION = float(os.environ.get("BENCH_DURATION", "45"))
 TURN_EVERY = float(os.environ.get("BENCH_TURN_SECONDS", "10"))
-GUNICORN = os.environ.get("BENCH_GUNICORN", "--workers 4")
+# The README's production line (and DATABASE_POOL_MAX=8 below unless set).
+GUNICORN = os.environ.get("BENCH_GUNICORN", "--worker-class gthread --workers 2 --threads 8")
 SUPERVISOR = os.environ.get("BENCH_SUPERVISOR", "1") != "0"
 WEB_PORT = int(os.environ.get("BENCH_WEB_PORT", "8794"))
 FAKE_PORT = int(os.environ.get("BENCH_FAKE_PORT", "8795"))
@@ -79,6 +81,7 @@ ENDPOINTS = ("create", "start", "calls", "events stages", "events turn", "end")
 def child_env() -> dict[str, str]:
     """The web's and the supervisor's environment: the fake upstream, its key, no feedback."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BENCH_")}
+    env.setdefault("DATABASE_POOL_MAX", "8")
     env.update(
         DJANGO_SETTINGS_MODULE="vocahire.settings",
         DATABASE_URL=DB_URL,
@@ -230,6 +233,13 @@ async def scale_run(
     return stats, time.monotonic() - started
 
 
+def supervised_turns() -> int:
+    """Turns the supervisor wrote from the sidebands (the interviews are supervised calls)."""
+    from interviews.models import TranscriptTurn
+
+    return TranscriptTurn.objects.filter(origin=TranscriptTurn.Origin.SERVER).count()
+
+
 def load() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.1f} / {five:.1f}"
@@ -302,7 +312,9 @@ def main() -> None:
             sup_cpu = sup and process_tree_cpu(sup.pid) - sup_cpu
             passed = report(count, stats, wall, web_cpu, sup_cpu) and passed
             time.sleep(3)  # let the supervisor notice the ended calls
-        print(f"\nupstream: {sideband.fake_get('/_bench/stats')}")
+        upstream = sideband.fake_get("/_bench/stats")
+        print(f"\nupstream: {upstream}")
+        print(f"supervisor: {supervised_turns()} turns stored of {upstream['turns_sent']} sent")
         print(f"{load()} at the end (client, web, supervisor, upstream and databases share it)")
         if not passed:
             raise SystemExit(f"failed: errors, or a p99 over {P99_LIMIT_MS:.0f} ms")

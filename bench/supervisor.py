@@ -171,14 +171,15 @@ def fake_server(port: int, prefix: str, calls: int, turn_seconds: float) -> None
         await ws.send_str(json.dumps({"type": type_, "event_id": event_id(), **fields}))
 
     def session_object(call_id: str) -> dict:
+        created = created_sessions.get(call_id, {})
         return {
             "type": "realtime",
             "object": "realtime.session",
             "id": f"sess_{call_id}",
             "model": "gpt-realtime",
             "output_modalities": ["audio"],
-            "instructions": INSTRUCTIONS,
-            "tools": TOOLS,
+            "instructions": created.get("instructions", INSTRUCTIONS),
+            "tools": created.get("tools", TOOLS),
             "tool_choice": "auto",
             "max_output_tokens": "inf",
             "tracing": None,
@@ -407,15 +408,21 @@ def fake_server(port: int, prefix: str, calls: int, turn_seconds: float) -> None
         return web.json_response({})
 
     call_numbers = itertools.count()
+    created_sessions: dict[str, dict] = {}  # call id -> the session it was created with
 
     async def call_create(request: web.Request) -> web.Response:
         """GA's POST /v1/realtime/calls (bench/load.py): 201, the answer SDP and the Location of
         the next call id `<prefix><n>`, whose sideband this server then serves."""
         if request.headers.get("Authorization") != f"Bearer {API_KEY}":
             return web.json_response({"error": {"code": "invalid_api_key"}}, status=401)
-        await request.read()
-        stats["calls_created"] = stats.get("calls_created", 0) + 1
         call = f"{prefix}{next(call_numbers)}"
+        if request.content_type == "multipart/form-data":  # the server's form: keep its session
+            async for part in await request.multipart():
+                if part.name == "session":
+                    created_sessions[call] = json.loads(await part.text())
+        else:
+            await request.read()
+        stats["calls_created"] = stats.get("calls_created", 0) + 1
         return web.Response(
             status=201,
             text=ANSWER_SDP,
