@@ -76,3 +76,20 @@ def test_a_row_read_before_a_change_is_not_cached_after_it(shared_cache, candida
     # ...and a request that had read the old row tries to cache it: the tombstone wins.
     cache.add(tokens._user_cache_key(candidate.pk), stale, tokens.USER_CACHE_SECONDS)
     assert not isinstance(cache.get(tokens._user_cache_key(candidate.pk)), User)
+
+
+def test_every_process_forgets_a_changed_user_not_only_api_ones():
+    import subprocess
+    import sys
+
+    # A process that only loads the apps (a Celery worker, a page-only web process) listens too.
+    script = (
+        "import django; django.setup()\n"
+        "from django.db.models.signals import post_save\n"
+        "from accounts.models import User\n"
+        "print(any(r.__module__ == 'accounts.tokens' for r in post_save._live_receivers(User)[0]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "True"
