@@ -133,7 +133,7 @@ class LogoutApi(APIView):
         return Response(status=204)
 
 
-def _verification_missing(user: object) -> bool:
+def _verification_missing(user: User) -> bool:
     mandatory = (
         allauth_settings.EMAIL_VERIFICATION == allauth_settings.EmailVerificationMethod.MANDATORY
     )

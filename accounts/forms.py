@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Profile
 from accounts.services import RESUME_TEXT_MAX_CHARS
+from vocahire.lib import languages
 
 
 class ProfileForm(forms.Form):
@@ -22,6 +23,12 @@ class ProfileForm(forms.Form):
         label="Record my interviews",
         help_text="Ticked in the room by default: replay both voices beside the transcript. "
         "Only you hear recordings, and they are deleted after a while.",
+    )
+    interview_language = forms.ChoiceField(
+        label="Interview language",
+        required=False,  # left out (an older page): unchanged
+        choices=languages.CHOICES,
+        help_text="The language new interviews are held in; you can change it for each one.",
     )
     resume_text = forms.CharField(
         label="Resume text",

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from vocahire.lib import languages
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -75,6 +77,13 @@ class Profile(models.Model):
     resume_updated_at = models.DateTimeField(null=True, blank=True)
     # Default of the room's "Record this interview" choice (both sides, replay on the report).
     record_interviews = models.BooleanField(default=False)
+    # Default of the language new interviews are held in (DESIGN section 11).
+    interview_language = models.CharField(
+        max_length=languages.CODE_MAX_LENGTH,
+        choices=languages.CHOICES,
+        default=languages.DEFAULT,
+        help_text="The language new interviews are held in, unless chosen otherwise.",
+    )
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Profile, User
+from vocahire.lib.errors import AppError
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +30,11 @@ PDF_MAX_PAGES = 30
 _BINARY_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 
-class ResumeError(Exception):
+class ResumeError(AppError):
     """A resume we cannot use; `message` is shown to the candidate, `code` is for machines."""
 
     def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code)
 
 
 @dataclass(frozen=True)
@@ -63,10 +62,13 @@ def profile_update(
     thinking_time: str,
     resume_text: str,
     record_interviews: bool | None = None,
+    interview_language: str | None = None,
 ) -> Profile:
     """Save the candidate's own details and their (possibly corrected) resume text."""
     if record_interviews is not None:
         profile.record_interviews = record_interviews
+    if interview_language:
+        profile.interview_language = interview_language
     profile.display_name = display_name.strip()
     profile.target_role = target_role.strip()
     profile.thinking_time = thinking_time

@@ -73,6 +73,7 @@ def _details_form(current: Profile, *, data: QueryDict | None = None) -> Profile
         "target_role": current.target_role,
         "thinking_time": current.thinking_time,
         "record_interviews": current.record_interviews,
+        "interview_language": current.interview_language,
         "resume_text": current.resume_text,
     }
     return ProfileForm(data, initial=initial)

@@ -12,7 +12,8 @@ from typing import Literal
 
 from django.conf import settings
 
-from billing import services
+from billing import ledger
+from vocahire.lib.types import UserId
 
 Kind = Literal["job", "case"]
 
@@ -39,7 +40,7 @@ def credit_cost(kind: Kind) -> int:
 
 
 def entitlement(
-    *, user_id: object, kind: Kind, staff: bool = False, free: bool = False
+    *, user_id: UserId, kind: Kind, staff: bool = False, free: bool = False
 ) -> Entitlement:
     """Whether `user_id` may start an interview of `kind` now, and at what cost.
 
@@ -49,15 +50,15 @@ def entitlement(
     """
     cost = credit_cost(kind)
     if kind == "case":
-        allowed = staff or free or services.subscription_is_active(user_id=user_id)
+        allowed = staff or free or ledger.subscription_is_active(user_id=user_id)
         reason = "" if allowed else "subscription_required"
         return Entitlement(
             kind, cost, allowed, reason, "" if allowed else SUBSCRIPTION_REQUIRED, None
         )
     if cost == 0:
         return Entitlement(kind, 0, True, "", "", None)
-    balance = services.credits_balance(user_id=user_id)
+    balance = ledger.credits_balance(user_id=user_id)
     if balance >= cost:
         return Entitlement(kind, cost, True, "", "", balance)
-    message = services.credits_needed_message(cost=cost, balance=balance)
+    message = ledger.credits_needed_message(cost=cost, balance=balance)
     return Entitlement(kind, cost, False, "insufficient_credits", message, balance)

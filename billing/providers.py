@@ -16,6 +16,7 @@ import stripe
 from django.conf import settings
 from django.urls import reverse
 
+from vocahire.lib.errors import AppError
 from vocahire.lib.jsonparse import JSONRejected, json_loads_bounded
 
 if TYPE_CHECKING:
@@ -24,12 +25,13 @@ if TYPE_CHECKING:
 STRIPE_TIMEOUT_SECONDS = 10
 
 
-class PaymentProviderError(Exception):
+class PaymentProviderError(AppError):
     """The payment provider refused or did not answer; `retryable` says whether trying again helps."""
+
+    code, status = "payment_provider_error", 502
 
     def __init__(self, message: str, *, retryable: bool) -> None:
         super().__init__(message)
-        self.message = message
         self.retryable = retryable
 
 

@@ -1,278 +1,42 @@
-"""Credit ledger and subscriptions: every credit change is a ledger row written under a row lock."""
+"""Billing services: checkout, fulfilment, subscriptions and the cached billing snapshot pages read.
+
+They sit on the credit ledger (`billing/ledger.py`: credits, the balance, the audit), whose names
+are re-exported here, so `billing.services.credits_balance` and the rest keep working.
+"""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from billing import providers
-from billing.models import CreditAccount, CreditPack, LedgerEntry, Payment, Plan, Subscription
-
-
-class BillingError(Exception):
-    """A billing rule refused the operation; `code` is the API's machine code."""
-
-    code = "billing_error"
-
-    def __init__(self, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
-
-
-class InsufficientCredits(BillingError):
-    code = "insufficient_credits"
-
-
-@dataclass(frozen=True)
-class LedgerResult:
-    entry: LedgerEntry
-    created: bool  # False when the idempotency key had already been applied
-
-    @property
-    def balance(self) -> int:
-        return self.entry.balance_after
-
-
-def credits_needed_message(*, cost: int, balance: int) -> str:
-    """The one wording of "you do not have enough credits", for the ledger and for entitlements."""
-    return (
-        f"You need {cost} credit{'s' if cost != 1 else ''} but have {balance}. "
-        "Buy a credit pack to continue."
-    )
-
-
-def _locked_account(user_id: object) -> CreditAccount:
-    # The lock serialises every change to the balance. A first change creates the row, then
-    # locks it; every later one is a single SELECT ... FOR UPDATE.
-    account = CreditAccount.objects.select_for_update().filter(user_id=user_id).first()
-    if account is None:
-        CreditAccount.objects.get_or_create(user_id=user_id)
-        account = CreditAccount.objects.select_for_update().get(user_id=user_id)
-    return account
-
-
-def _existing(idempotency_key: str) -> LedgerEntry | None:
-    return LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
-
-
-@transaction.atomic
-def _ledger_write(
-    *,
-    user_id: object,
-    kind: str,
-    delta: int,
-    idempotency_key: str,
-    reference: str = "",
-    reason: str = "",
-    staff_user_id: object | None = None,
-    refund_of: LedgerEntry | None = None,
-) -> LedgerResult:
-    if delta == 0:
-        raise BillingError("A credit change must not be zero.", "invalid_amount")
-    account = _locked_account(user_id)
-    # Checked under the lock: a concurrent caller with the same key waits, then sees the row.
-    if (previous := _existing(idempotency_key)) is not None:
-        if str(previous.user_id) != str(user_id):
-            # A key belongs to one user: reusing it for someone else is a caller bug, not a replay.
-            raise BillingError("That idempotency key was used for another account.", "key_reused")
-        return LedgerResult(entry=previous, created=False)
-    if account.balance + delta < 0:
-        raise InsufficientCredits(credits_needed_message(cost=-delta, balance=account.balance))
-    account.balance += delta
-    account.save(update_fields=["balance", "updated_at"])
-    entry = LedgerEntry.objects.create(
-        user_id=user_id,
-        kind=kind,
-        delta=delta,
-        balance_after=account.balance,
-        idempotency_key=idempotency_key,
-        reference=reference,
-        reason=reason,
-        staff_user_id=staff_user_id,
-        refund_of=refund_of,
-    )
-    transaction.on_commit(lambda: billing_snapshot_invalidate(user_id=user_id))
-    return LedgerResult(entry=entry, created=True)
-
-
-def credits_grant(
-    *,
-    user_id: object,
-    amount: int,
-    kind: str,
-    idempotency_key: str,
-    reference: str = "",
-    reason: str = "",
-    staff_user_id: object | None = None,
-) -> LedgerResult:
-    """Add credits (sign-up grant, purchase, staff grant)."""
-    if amount <= 0:
-        raise BillingError("The number of credits to grant must be positive.", "invalid_amount")
-    return _ledger_write(
-        user_id=user_id,
-        kind=kind,
-        delta=amount,
-        idempotency_key=idempotency_key,
-        reference=reference,
-        reason=reason,
-        staff_user_id=staff_user_id,
-    )
-
-
-def credits_debit(
-    *, user_id: object, amount: int, idempotency_key: str, reference: str, reason: str = ""
-) -> LedgerResult:
-    """Take credits for an interview; raises InsufficientCredits when the balance is too low."""
-    if amount <= 0:
-        raise BillingError("The number of credits to debit must be positive.", "invalid_amount")
-    return _ledger_write(
-        user_id=user_id,
-        kind=LedgerEntry.Kind.INTERVIEW_DEBIT,
-        delta=-amount,
-        idempotency_key=idempotency_key,
-        reference=reference,
-        reason=reason,
-    )
-
-
-@transaction.atomic
-def credits_refund(*, debit_idempotency_key: str, reason: str) -> LedgerResult:
-    """Return an earlier debit in full, at most once."""
-    debit = (
-        LedgerEntry.objects.select_for_update()
-        .filter(idempotency_key=debit_idempotency_key, kind=LedgerEntry.Kind.INTERVIEW_DEBIT)
-        .first()
-    )
-    if debit is None:
-        raise BillingError("There is no charge with that reference to refund.", "nothing_to_refund")
-    if LedgerEntry.objects.filter(refund_of=debit).exists():
-        raise BillingError("That charge has already been refunded.", "already_refunded")
-    try:
-        with transaction.atomic():
-            return _ledger_write(
-                user_id=debit.user_id,
-                kind=LedgerEntry.Kind.REFUND,
-                delta=-debit.delta,
-                idempotency_key=f"refund:{debit.idempotency_key}",
-                reference=debit.reference,
-                reason=reason,
-                refund_of=debit,
-            )
-    except IntegrityError as exc:  # a concurrent refund won the one-to-one race
-        raise BillingError("That charge has already been refunded.", "already_refunded") from exc
-
-
-def credits_balance(*, user_id: object) -> int:
-    """The current balance read from the database (not the cache)."""
-    account = CreditAccount.objects.filter(user_id=user_id).only("balance").first()
-    return account.balance if account else 0
-
-
-def subscription_is_active(*, user_id: object) -> bool:
-    """True when the user has an active subscription right now (read from the database)."""
-    return Subscription.objects.active().filter(user_id=user_id).exists()
-
-
-def signup_credits_grant(*, user_id: object) -> LedgerResult | None:
-    """Grant SIGNUP_FREE_CREDITS exactly once per user."""
-    if settings.SIGNUP_FREE_CREDITS <= 0:
-        return None
-    return credits_grant(
-        user_id=user_id,
-        amount=settings.SIGNUP_FREE_CREDITS,
-        kind=LedgerEntry.Kind.SIGNUP_GRANT,
-        idempotency_key=f"signup:{user_id}",
-        reason="Welcome credits",
-    )
-
-
-def credits_staff_change(
-    *,
-    user_id: object,
-    amount: int,
-    reason: str,
-    staff_user_id: object | None = None,
-    idempotency_key: str = "",
-) -> LedgerResult:
-    """Grant (positive) or take back (negative) credits by hand, with a reason; never below zero."""
-    reason = reason.strip()
-    if not reason:
-        raise BillingError("Give a reason for the credit change.", "reason_required")
-    if amount == 0:
-        raise BillingError("The number of credits must not be zero.", "invalid_amount")
-    key = idempotency_key or f"staff:{uuid.uuid4().hex}"
-    if amount > 0:
-        return credits_grant(
-            user_id=user_id,
-            amount=amount,
-            kind=LedgerEntry.Kind.STAFF_GRANT,
-            idempotency_key=key,
-            reason=reason,
-            staff_user_id=staff_user_id,
-        )
-    try:
-        return _ledger_write(
-            user_id=user_id,
-            kind=LedgerEntry.Kind.STAFF_ADJUST,
-            delta=amount,
-            idempotency_key=key,
-            reason=reason,
-            staff_user_id=staff_user_id,
-        )
-    except InsufficientCredits as exc:
-        balance = credits_balance(user_id=user_id)
-        raise BillingError(
-            f"Taking {-amount} credits would leave a negative balance; the balance is {balance}.",
-            "balance_would_go_negative",
-        ) from exc
-
-
-@dataclass(frozen=True)
-class AuditReport:
-    accounts: int
-    problems: list[str]
-
-
-def billing_audit() -> AuditReport:
-    """Check every balance == sum of its ledger == last balance_after, and none is negative."""
-    sums = dict(
-        LedgerEntry.objects.order_by()
-        .values("user_id")
-        .annotate(total=Sum("delta"))
-        .values_list("user_id", "total")
-    )
-    last_after = (
-        LedgerEntry.objects.filter(user_id=OuterRef("user_id"))
-        .order_by("-id")
-        .values("balance_after")[:1]
-    )
-    rows = CreditAccount.objects.annotate(last_after=Subquery(last_after)).values_list(
-        "user_id", "user__email", "balance", "last_after"
-    )
-    problems: list[str] = []
-    count = 0
-    for user_id, email, balance, last in rows.iterator():
-        count += 1
-        total = sums.pop(user_id, 0)
-        if balance < 0:
-            problems.append(f"{email}: negative balance {balance}")
-        if balance != total:
-            problems.append(f"{email}: balance {balance} but the ledger sums to {total}")
-        if balance != (last or 0):
-            problems.append(f"{email}: balance {balance} but the last ledger row says {last}")
-    for user_id, total in sums.items():
-        problems.append(f"user {user_id}: ledger sums to {total} but there is no credit account")
-    return AuditReport(accounts=count, problems=problems)
-
+from billing.ledger import (  # noqa: F401 - the ledger's names, re-exported for callers
+    GENERATION_TTL,
+    AuditReport,
+    BillingError,
+    InsufficientCredits,
+    LedgerResult,
+    _generation_key,
+    _invalidate_on_commit,
+    _snapshot_key,
+    billing_audit,
+    billing_snapshot_invalidate,
+    credits_balance,
+    credits_debit,
+    credits_grant,
+    credits_needed_message,
+    credits_refund,
+    credits_staff_change,
+    signup_credits_grant,
+    subscription_is_active,
+)
+from billing.models import CreditPack, LedgerEntry, Payment, Plan, Subscription
+from vocahire.lib.types import RowId, UserId
 
 # --- Checkout and fulfilment ---------------------------------------------------------------------
 
@@ -297,7 +61,7 @@ def _purchasable(*, pack_slug: str, plan_slug: str) -> tuple[CreditPack | None, 
 
 def checkout_start(
     *,
-    user_id: object,
+    user_id: UserId,
     email: str,
     pack_slug: str = "",
     plan_slug: str = "",
@@ -342,7 +106,7 @@ def checkout_start(
 @transaction.atomic
 def payment_fulfil(
     *,
-    payment_id: object,
+    payment_id: RowId,
     provider_subscription_id: str = "",
     provider_customer_id: str = "",
 ) -> Payment:
@@ -379,7 +143,7 @@ def payment_fulfil(
 
 
 @transaction.atomic
-def payment_cancel(*, payment_id: object, user_id: object) -> None:
+def payment_cancel(*, payment_id: RowId, user_id: UserId) -> None:
     """Mark the user's pending payment as abandoned (the buyer left the checkout)."""
     Payment.objects.filter(pk=payment_id, user_id=user_id, status=Payment.Status.PENDING).update(
         status=Payment.Status.CANCELED
@@ -438,8 +202,8 @@ def subscription_sync(
     status: str | None = None,
     current_period_end: datetime | None = None,
     cancel_at_period_end: bool | None = None,
-    user_id: object | None = None,
-    plan_id: object | None = None,
+    user_id: UserId | None = None,
+    plan_id: RowId | None = None,
     provider_customer_id: str = "",
 ) -> Subscription | None:
     """Apply the provider's view of a subscription; create it from our metadata when first seen."""
@@ -475,7 +239,7 @@ def subscription_sync(
 
 
 def _subscription_first_seen(
-    *, provider_subscription_id: str, user_id: object, plan_id: object, status: str
+    *, provider_subscription_id: str, user_id: UserId, plan_id: RowId, status: str
 ) -> Subscription:
     # Stripe sends checkout.session.completed and invoice.paid for a new subscription together:
     # the loser of the insert race waits for the winner's row instead of failing the delivery.
@@ -494,7 +258,7 @@ def _subscription_first_seen(
         )
 
 
-def subscription_cancel(*, user_id: object) -> Subscription:
+def subscription_cancel(*, user_id: UserId) -> Subscription:
     """Stop renewal of the user's active subscription; it stays active until the period ends."""
     subscription = (
         Subscription.objects.active()
@@ -522,27 +286,16 @@ def subscription_cancel(*, user_id: object) -> Subscription:
     return subscription
 
 
-# --- The cached billing snapshot -------------------------------------------------------------------
+# --- The cached billing snapshot (invalidated by the ledger's writes) ------------------------------
 
 
-GENERATION_TTL = 24 * 3600  # outlives any snapshot, so an expired generation cannot match one
-
-
-def _snapshot_key(user_id: object) -> str:
-    return f"billing:snapshot:{user_id}"
-
-
-def _generation_key(user_id: object) -> str:
-    return f"billing:snapshot-generation:{user_id}"
-
-
-def _snapshot_subscription(user_id: object) -> tuple[Subscription | None, Subscription | None]:
+def _snapshot_subscription(user_id: UserId) -> tuple[Subscription | None, Subscription | None]:
     subscriptions = Subscription.objects.filter(user_id=user_id).select_related("plan")
     active = subscriptions.active().order_by("-current_period_end").first()
     return active, active or subscriptions.order_by("-created_at").first()
 
 
-def _snapshot_build(user_id: object) -> dict:
+def _snapshot_build(user_id: UserId) -> dict:
     active, shown = _snapshot_subscription(user_id)
     subscription = None
     if shown is not None:
@@ -568,7 +321,7 @@ def _snapshot_fresh(cached: dict | None, generation: int) -> bool:
     return not (until and until <= timezone.now().timestamp())
 
 
-def billing_snapshot(*, user_id: object) -> dict:
+def billing_snapshot(*, user_id: UserId) -> dict:
     """Credits, premium and subscription for display, from the cache (rebuilt on a miss)."""
     key, generation_key = _snapshot_key(user_id), _generation_key(user_id)
     found = cache.get_many([key, generation_key])
@@ -580,17 +333,3 @@ def billing_snapshot(*, user_id: object) -> dict:
         cached = {**_snapshot_build(user_id), "generation": generation}
         cache.set(key, cached, settings.BILLING_SNAPSHOT_TTL)
     return {name: cached[name] for name in ("credits", "premium", "subscription")}
-
-
-def _invalidate_on_commit(user_id: object) -> None:
-    transaction.on_commit(lambda: billing_snapshot_invalidate(user_id=user_id))
-
-
-def billing_snapshot_invalidate(*, user_id: object) -> None:
-    """Drop the cached billing snapshot; the next read rebuilds it from the database."""
-    generation_key = _generation_key(user_id)
-    try:
-        cache.incr(generation_key)
-    except ValueError:  # no generation yet
-        cache.set(generation_key, 1, GENERATION_TTL)
-    cache.delete(_snapshot_key(user_id))

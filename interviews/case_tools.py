@@ -18,9 +18,9 @@ from interviews import case_content, math_check
 from interviews.models import Interview
 from interviews.services import (
     InterviewError,
-    QuestionNotFound,
     _locked,
     _require_in_progress,
+    question_not_found,
 )
 
 SCRATCHPAD_MAX_CHARS = 10_000
@@ -51,10 +51,7 @@ def _question(interview: Interview, number: int) -> dict:
     for question in interview.case_snapshot.get("questions", []):
         if question["number"] == number:
             return question
-    raise QuestionNotFound(
-        f"This interview has questions 1 to {interview.question_count}; "
-        f"there is no question {number}."
-    )
+    raise question_not_found(interview=interview, number=number)
 
 
 def _case_question_check(interview: Interview, number: int) -> dict:

@@ -38,7 +38,12 @@ def interview_export(
 
 def _byline(interview: Interview, report: dict) -> str:
     when = interview.started_at.strftime("%d %b %Y, %H:%M UTC") if interview.started_at else ""
-    parts = [interview.get_kind_display(), when, f"length {duration(report['duration_seconds'])}"]
+    parts = [
+        interview.get_kind_display(),
+        f"in {interview.get_language_display()}",
+        when,
+        f"length {duration(report['duration_seconds'])}",
+    ]
     return " · ".join(p for p in parts if p)
 
 

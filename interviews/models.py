@@ -9,7 +9,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from billing.entitlements import Entitlement, entitlement
 from interviews import case_content
+from vocahire.lib import languages
+
+# The job-title rule's one home: required for a job interview (services), at most this long.
+JOB_TITLE_MAX = 200
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -17,6 +22,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(published=True)
 
     def visible_to(self, user: settings.AUTH_USER_MODEL) -> CaseQuerySet:
+        """The cases this person may see and start (the rule `Case.is_visible_to` says per row)."""
         # Staff may preview unpublished cases; everyone else sees only the published library.
         return self if user.is_staff else self.published()
 
@@ -77,6 +83,19 @@ class Case(models.Model):
     @prompt.setter
     def prompt(self, value: str) -> None:
         self.brief = value
+
+    def is_visible_to(self, user: settings.AUTH_USER_MODEL) -> bool:
+        """Published, or the person is staff (who preview unpublished cases); as `visible_to`."""
+        return self.published or user.is_staff
+
+    def can_be_run_by(self, user: settings.AUTH_USER_MODEL) -> bool:
+        """True if this person may start this case (billing's answer): signed in, and staff, a free
+        sample, or a subscriber."""
+        if not user.is_authenticated:
+            return False
+        return entitlement(
+            user_id=user.pk, kind="case", staff=user.is_staff, free=self.free
+        ).allowed
 
 
 class CaseQuestion(models.Model):
@@ -167,7 +186,7 @@ class Interview(models.Model):
     )
     kind = models.CharField(max_length=4, choices=Kind.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    job_title = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=JOB_TITLE_MAX, blank=True)
     job_description = models.TextField(blank=True)
     use_resume = models.BooleanField(default=False)
     resume_text = models.TextField(blank=True, help_text="Snapshot of the resume at creation.")
@@ -202,6 +221,12 @@ class Interview(models.Model):
     )
     # Opt-in: the browser records both sides and uploads them (interviews/recordings.py).
     record = models.BooleanField(default=False)
+    # What the interviewer speaks and the transcription expects (DESIGN section 11).
+    language = models.CharField(
+        max_length=languages.CODE_MAX_LENGTH,
+        choices=languages.CHOICES,
+        default=languages.DEFAULT,
+    )
     # Practise again: the attempt this one repeats, and which of its questions (None: all of it).
     retry_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
@@ -225,6 +250,10 @@ class Interview(models.Model):
             models.CheckConstraint(
                 condition=Q(credits_refunded__lte=models.F("credits_charged")),
                 name="interview_refund_lte_charge",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=list(languages.LANGUAGES)),
+                name="interview_language_supported",
             ),
         ]
         indexes = [models.Index(fields=["owner", "-created_at"]), models.Index(fields=["status"])]
@@ -264,6 +293,20 @@ class Interview(models.Model):
 
     def is_visible_to(self, user: settings.AUTH_USER_MODEL) -> bool:
         return user.is_authenticated and (user.is_staff or self.owner_id == user.pk)
+
+    def entitlement_for(self, actor: settings.AUTH_USER_MODEL) -> Entitlement:
+        """Billing's answer for this interview: may it run for `actor` (owner or staff), at what cost."""
+        # Staff exemption goes by the actor: only the owner or staff may act on an interview at all.
+        # The free flag is read last: the token path defers the snapshot it is read from.
+        answer = entitlement(user_id=self.owner_id, kind=self.kind, staff=actor.is_staff)
+        if answer.allowed or self.kind != self.Kind.CASE or not self.case_is_free:
+            return answer
+        return entitlement(user_id=self.owner_id, kind=self.kind, staff=actor.is_staff, free=True)
+
+    def can_be_run_by(self, actor: settings.AUTH_USER_MODEL) -> bool:
+        """True if the interview may run for `actor`: a case for staff, a free sample or a
+        subscriber; a job interview when the owner's balance covers a start."""
+        return self.entitlement_for(actor).allowed
 
 
 class TranscriptTurn(models.Model):

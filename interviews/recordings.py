@@ -30,6 +30,7 @@ from django.utils import timezone
 from accounts.models import User
 from interviews.models import Interview, Recording, RecordingChunk
 from interviews.services import InterviewError
+from vocahire.lib.types import InterviewId
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +56,7 @@ class RecordingError(InterviewError):
     def __init__(
         self, message: str, code: str, status: int, extra: dict[str, Any] | None = None
     ) -> None:
-        super().__init__(message, code, status)
-        self.extra = extra or {}
+        super().__init__(message, code, status, extra=extra)
 
 
 def recording_storage() -> Storage:
@@ -85,7 +85,7 @@ def content_looks_like(content_type: str, head: bytes) -> bool:
 # --- Access ----------------------------------------------------------------------------------------
 
 
-def interview_for_recording(*, interview_id: object, actor: User) -> Interview:
+def interview_for_recording(*, interview_id: InterviewId, actor: User) -> Interview:
     """The interview if the actor owns it or is staff; 404 for anyone else, signed in or not."""
     # Unlike the other interview endpoints, someone else's interview is a 404, not a 403: a
     # recording is a person's voice, and even its existence is theirs.

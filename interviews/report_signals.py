@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from interviews.signal_patterns import SignalPatterns, patterns_for
+
 SIGNAL_NAMES = (
     "answer_first",
     "signposting",
@@ -37,59 +39,7 @@ WANTED = frozenset(SIGNAL_NAMES) - {"hedging", "number_without_implication"}
 EVIDENCE_MAX = 300
 
 
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
-_ANSWER_FIRST = _rx(
-    r"\b(i (would )?recommend|my recommendation|i would|i'd|we should|they should|the answer is|"
-    r"in short|the short answer|my (view|answer|conclusion) is|bottom line|i (think|believe) "
-    r"(we|they|the|that|it)|yes\b|no\b|the (main|key) (driver|reason|issue) is)"
-)
-_SIGNPOST = _rx(
-    r"\b(first(ly)?|second(ly)?|third(ly)?|finally|lastly|to (start|begin|sum up|summari[sz]e)|"
-    r"in summary|(two|three|four|five|2|3|4|5) (things|areas|ways|reasons|parts|buckets|"
-    r"factors|points|steps|drivers|options))\b"
-)
-_SITUATION = _rx(
-    r"\b(when i was|at my (last|previous|current|old) (job|role|company|team)|in my (last |"
-    r"previous |current )?(job|role|team)|i was working|we were (facing|losing|seeing|asked)|"
-    r"our team (was|had)|i was (the|a|an) \w+|the situation was|back in|last year|(in|during) (19|20)\d\d)\b"
-)
-_TASK = _rx(
-    r"\b(my (task|goal|job|responsibility|role|aim) (was|is)|i was (asked|responsible|tasked)|"
-    r"i needed to|i had to|we needed to|the (goal|aim|challenge|problem) was)\b"
-)
-_ACTION = _rx(
-    r"\bi (built|led|ran|wrote|set up|made|took|spoke|met|brought|began|chose|drove|sent|sold|"
-    r"taught|gave|found|started|decided|created|designed|introduced|organi[sz]ed|proposed|"
-    r"implemented|cleaned|fixed|analy[sz]ed|negotiated|launched|hired|trained|automated|"
-    r"changed|reduced|increased|improved|delivered|managed|coordinated|owned|talked|worked|"
-    r"removed|rebuilt|wrote|migrated|mapped|tested|asked|presented|convinced)\b"
-)
-_RESULT = _rx(
-    r"\b(as a result|the result|resulted|in the end|the outcome|which (led|meant|cut|saved|"
-    r"increased|reduced|grew|raised|lowered)|this (led|meant|saved|cut|increased|reduced)|"
-    r"(we|it|that) (saved|cut|increased|reduced|grew|raised|lowered|doubled|halved|won|hit|"
-    r"achieved)|ended up|so (break-even|profit|revenue|the answer))\b"
-)
-_NUMBER = _rx(
-    r"(\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|billion|half|double|percent)\b)"
-)
-_CHANGE = _rx(
-    r"\b(saved|save|cut|reduced|increased|grew|rose|fell|dropped|improved|raised|lowered|"
-    r"doubled|halved|from .+ to|by \S*\d|result|up|down)\b"
-)
-_HEDGE = _rx(
-    r"\b(i guess|maybe|perhaps|probably|sort of|kind of|i'm not sure|i am not sure|possibly|"
-    r"i suppose|might be|a bit|somewhat|i don't know)\b"
-)
-_IMPLICATION = _rx(
-    r"\b(so|which means|meaning|therefore|this means|that means|implies|because|which is why|"
-    r"that's why|that is why|as a result|so that|thus|hence)\b"
-)
-_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_RE = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
 def sentences(text: str) -> list[str]:
@@ -101,30 +51,33 @@ def _first(items: list[str], test: Callable[[int, str], bool]) -> str | None:
     return next((s for i, s in enumerate(items) if test(i, s)), None)
 
 
-def _finders(said: list[str]) -> dict[str, Callable[[int, str], bool]]:
+def _finders(said: list[str], rx: SignalPatterns) -> dict[str, Callable[[int, str], bool]]:
     def implied(i: int) -> bool:
-        return any(_IMPLICATION.search(s) for s in said[i : i + 2])
+        return any(rx.implication.search(s) for s in said[i : i + 2])
 
     return {
-        "answer_first": lambda i, s: i == 0 and bool(_ANSWER_FIRST.search(s)),
-        "signposting": lambda i, s: bool(_SIGNPOST.search(s)),
-        "star_situation": lambda i, s: bool(_SITUATION.search(s)),
-        "star_task": lambda i, s: bool(_TASK.search(s)),
-        "star_action": lambda i, s: bool(_ACTION.search(s)),
-        "star_result": lambda i, s: bool(_RESULT.search(s)),
+        "answer_first": lambda i, s: i == 0 and bool(rx.answer_first.search(s)),
+        "signposting": lambda i, s: bool(rx.signpost.search(s)),
+        "star_situation": lambda i, s: bool(rx.situation.search(s)),
+        "star_task": lambda i, s: bool(rx.task.search(s)),
+        "star_action": lambda i, s: bool(rx.action.search(s)),
+        "star_result": lambda i, s: bool(rx.result.search(s)),
         "quantified_result": lambda i, s: bool(
-            _NUMBER.search(s) and (_CHANGE.search(s) or _RESULT.search(s))
+            rx.number.search(s) and (rx.change.search(s) or rx.result.search(s))
         ),
-        "hedging": lambda i, s: bool(_HEDGE.search(s)),
+        "hedging": lambda i, s: bool(rx.hedge.search(s)),
         # A figure with no "so / which means / because" in its sentence or the next one.
-        "number_without_implication": lambda i, s: bool(_NUMBER.search(s)) and not implied(i),
+        "number_without_implication": lambda i, s: bool(rx.number.search(s)) and not implied(i),
     }
 
 
-def signals_measure(*, answer: str) -> list[dict]:
-    """Every structure signal of an answer: [{name, present, evidence}], in SIGNAL_NAMES order."""
+def signals_measure(*, answer: str, language: str = "en") -> list[dict]:
+    """Every structure signal of an answer, found with the patterns of the interview's language:
+    [{name, present, evidence}], in SIGNAL_NAMES order."""
     said = sentences(answer)
-    found = {name: _first(said, test) for name, test in _finders(said).items()}
+    found = {
+        name: _first(said, test) for name, test in _finders(said, patterns_for(language)).items()
+    }
     return [
         {"name": name, "present": found[name] is not None, "evidence": _clip(found[name])}
         for name in SIGNAL_NAMES

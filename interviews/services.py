@@ -20,43 +20,39 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
+from billing import entitlements
 from billing import services as billing
 from interviews import case_library, instructions, retry
-from interviews.models import Case, Interview, StageTiming, TranscriptTurn
+from interviews.models import JOB_TITLE_MAX, Case, Interview, StageTiming, TranscriptTurn
 from interviews.signals import (
+    feedback_requested,
     interview_call_reported,
     interview_ended,
     interview_question_completed,
 )
+from vocahire.lib import languages
 from vocahire.lib.bulk import insert_new
+from vocahire.lib.errors import AppError
 from vocahire.lib.rowcache import PkLookup
+from vocahire.lib.types import InterviewId
 
 logger = logging.getLogger(__name__)
 
-JOB_TITLE_MAX = 200
 JOB_DESCRIPTION_MAX = 10_000
 TURN_TEXT_MAX = 4_000
 
 Status = Interview.Status
 
 
-class InterviewError(Exception):
+class InterviewError(AppError):
     """A lifecycle rule refused the operation; `code` and `status` are the API's."""
 
     code = "interview_error"
-    status = 400
-
-    def __init__(self, message: str, code: str | None = None, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
-        if status:
-            self.status = status
 
 
 class InterviewNotFound(InterviewError):
@@ -99,14 +95,25 @@ _interview_locked_by_pk = PkLookup(Interview, for_update=True)
 
 
 def interview_for_actor(
-    *, interview_id: object, actor: User, for_update: bool = False
+    *,
+    interview_id: InterviewId,
+    actor: User,
+    for_update: bool = False,
+    queryset: QuerySet[Interview] | None = None,
 ) -> Interview:
-    """The interview if the actor owns it or is staff; 404 / 403 errors otherwise."""
+    """The interview if the actor owns it or is staff; 404 / 403 errors otherwise.
+
+    The one lookup of an interview by id for a person (API, pages, realtime); `queryset` narrows
+    what is read (select_related, only, annotations) without changing the rule.
+    """
     try:
-        if for_update:
-            interview = Interview.objects.select_for_update().filter(pk=interview_id).first()
-        else:  # every API request: the SELECT compiled once
+        if queryset is None and not for_update:  # every API request: the SELECT compiled once
             interview = _interview_by_pk.get(interview_id)
+        else:
+            queryset = Interview.objects.all() if queryset is None else queryset
+            if for_update:
+                queryset = queryset.select_for_update()
+            interview = queryset.filter(pk=interview_id).first()
     except (ValueError, ValidationError):  # not a UUID
         interview = None
     if interview is None:
@@ -136,10 +143,12 @@ def interview_create(
     use_resume: bool = False,
     case: Case | None = None,
     record: bool | None = None,
+    language: str | None = None,
 ) -> Interview:
     """Create a draft job or case interview for the owner; nothing is charged yet."""
     # None: the owner's profile preference (interviews/recordings.py).
     record = bool(record) if record is not None else _record_preference(owner)
+    language = _language_chosen(owner=owner, language=language)
     if kind == Interview.Kind.JOB:
         return _job_interview_create(
             owner=owner,
@@ -147,9 +156,10 @@ def interview_create(
             job_description=job_description,
             use_resume=use_resume,
             record=record,
+            language=language,
         )
     if kind == Interview.Kind.CASE:
-        return _case_interview_create(owner=owner, case=case, record=record)
+        return _case_interview_create(owner=owner, case=case, record=record, language=language)
     raise InterviewError('Choose the kind of interview: "job" or "case".', "invalid_kind", 400)
 
 
@@ -158,8 +168,24 @@ def _record_preference(owner: User) -> bool:
     return bool(profile and profile.record_interviews)
 
 
+def _language_chosen(*, owner: User, language: str | None) -> str:
+    """The language asked for, or the owner's profile preference when none was."""
+    if language is None or language == "":
+        profile = getattr(owner, "profile", None)
+        return profile.interview_language if profile else languages.DEFAULT
+    if not languages.language_valid(language):
+        raise InterviewError(languages.language_invalid_message(language), "invalid_language")
+    return language
+
+
 def _job_interview_create(
-    *, owner: User, job_title: str, job_description: str, use_resume: bool, record: bool
+    *,
+    owner: User,
+    job_title: str,
+    job_description: str,
+    use_resume: bool,
+    record: bool,
+    language: str,
 ) -> Interview:
     job_title, job_description = job_title.strip(), job_description.strip()
     if not job_title:
@@ -186,13 +212,16 @@ def _job_interview_create(
         use_resume=use_resume,
         resume_text=resume_text,
         record=record,
+        language=language,
         time_limit_minutes=settings.INTERVIEW_TIME_LIMIT_MINUTES,
         question_count=instructions.job_question_count(settings.INTERVIEW_TIME_LIMIT_MINUTES),
     )
 
 
-def _case_interview_create(*, owner: User, case: Case | None, record: bool) -> Interview:
-    if case is None or not (case.published or owner.is_staff):
+def _case_interview_create(
+    *, owner: User, case: Case | None, record: bool, language: str
+) -> Interview:
+    if case is None or not case.is_visible_to(owner):
         raise InterviewError("There is no published case with that id.", "case_not_found", 404)
     question_count = case.questions.count()
     if question_count == 0:
@@ -202,6 +231,7 @@ def _case_interview_create(*, owner: User, case: Case | None, record: bool) -> I
         kind=Interview.Kind.CASE,
         case=case,
         record=record,
+        language=language,
         question_count=question_count,
         time_limit_minutes=case.estimated_minutes,
     )
@@ -226,6 +256,7 @@ def interview_retry_create(
         use_resume=interview.use_resume,
         case=interview.case,
         record=interview.record,
+        language=interview.language,
     )
     # Only your own attempt is compared: staff practising from someone's report start afresh.
     if interview.owner_id == actor.pk:
@@ -267,38 +298,16 @@ def interview_start(*, interview: Interview, actor: User) -> Interview:
     return interview
 
 
-def case_interviews_allowed(*, user: User, case: Case | None = None) -> bool:
-    """True if this person may run case interviews (this one, if given): staff, an active
-    subscription, or a free sample case for anyone signed in."""
-    if not user.is_authenticated:
-        return False
-    if case is not None and case.free:
-        return True
-    return user.is_staff or billing.subscription_is_active(user_id=user.pk)
-
-
-def interview_case_access_ok(*, interview: Interview, actor: User) -> bool:
-    """True if a case interview may run: the actor is staff, the case is a free sample, or the
-    owner has a subscription."""
-    # The one rule for starting a case interview and minting its question tokens (realtime).
-    # Staff exemption goes by the actor: only the owner or staff may act on an interview at all.
-    # The free flag comes last: the token path defers the snapshot it is read from.
-    if actor.is_staff or billing.subscription_is_active(user_id=interview.owner_id):
-        return True
-    return interview.case_is_free
-
-
 def _subscription_check(*, interview: Interview, actor: User) -> None:
-    if not interview_case_access_ok(interview=interview, actor=actor):
-        raise SubscriptionRequired(
-            "Case interviews need an active subscription. Choose a plan on the pricing page."
-        )
+    answer = interview.entitlement_for(actor)
+    if not answer.allowed:
+        raise SubscriptionRequired(answer.message)
 
 
 def _case_available_check(*, interview: Interview, actor: User) -> None:
     # The case may have been unpublished or emptied in the admin since the draft was created.
     case = interview.case
-    if not (case.published or actor.is_staff) or not case.questions.exists():
+    if not case.is_visible_to(actor) or not case.questions.exists():
         raise InterviewError(
             "This case is no longer available. Pick another case from the library.",
             "case_unavailable",
@@ -315,7 +324,9 @@ def _case_snapshot_take(*, interview: Interview) -> None:
     interview.time_limit_minutes = snapshot["estimated_minutes"]
     interview.instructions_snapshot = {
         str(question["number"]): instructions.case_instructions(
-            case_snapshot=snapshot, question_number=question["number"]
+            case_snapshot=snapshot,
+            question_number=question["number"],
+            language=interview.language,
         )
         for question in snapshot["questions"]
     }
@@ -335,6 +346,7 @@ def _job_snapshot_take(*, interview: Interview) -> None:
             time_limit_minutes=interview.time_limit_minutes,
             question_count=interview.question_count,
             focus_question=focus,
+            language=interview.language,
         )
     }
 
@@ -344,7 +356,7 @@ def _debit_key(interview: Interview) -> str:
 
 
 def _start_charge(*, interview: Interview) -> None:
-    cost = settings.INTERVIEW_CREDIT_COST
+    cost = entitlements.credit_cost(interview.kind)
     if cost <= 0:
         return
     try:
@@ -421,6 +433,22 @@ def interview_start_revert(*, interview: Interview, reason: str) -> bool:
 # --- Questions, end, fail, expire --------------------------------------------------------------
 
 
+def question_not_found(
+    *, interview: Interview, number: int, count: int | None = None
+) -> QuestionNotFound:
+    """The one wording of "no such question" (API, case tools, realtime tokens, client events)."""
+    count = interview.question_count if count is None else count
+    return QuestionNotFound(
+        f"This interview has questions 1 to {count}; there is no question {number}."
+    )
+
+
+def question_number_check(*, interview: Interview, number: int, count: int | None = None) -> None:
+    """Raise QuestionNotFound unless `number` is 1 to the interview's question count (or `count`)."""
+    if not 1 <= number <= (interview.question_count if count is None else count):
+        raise question_not_found(interview=interview, number=number, count=count)
+
+
 def _require_in_progress(interview: Interview) -> None:
     if interview.status == Status.DRAFT:
         raise InterviewNotInProgress("This interview has not started yet. Start it first.")
@@ -440,11 +468,7 @@ def interview_question_complete(
     if interview.status == Status.COMPLETED and question_number <= interview.questions_completed:
         return interview  # a retried request for a question already done
     _require_in_progress(interview)
-    if not 1 <= question_number <= interview.question_count:
-        raise QuestionNotFound(
-            f"This interview has questions 1 to {interview.question_count}; "
-            f"there is no question {question_number}."
-        )
+    question_number_check(interview=interview, number=question_number)
     if question_number > interview.current_question:
         raise FutureQuestion(
             f"Finish question {interview.current_question} before completing question "
@@ -493,9 +517,7 @@ def _complete(*, interview: Interview, reason: str, now: datetime | None = None)
 
 
 def _feedback_queue(*, interview_id: str) -> None:
-    from interviews.tasks import feedback_generate_task
-
-    feedback_generate_task.delay(interview_id)
+    feedback_requested.send(sender=Interview, interview_id=interview_id)
 
 
 def _ended_signal_on_commit(interview: Interview) -> None:
@@ -546,7 +568,7 @@ def interviews_expire(*, now: datetime | None = None) -> dict:
 
 
 @transaction.atomic
-def _interview_expire(*, interview_id: object, now: datetime) -> tuple[str | None, bool]:
+def _interview_expire(*, interview_id: InterviewId, now: datetime) -> tuple[str | None, bool]:
     interview = Interview.objects.select_for_update().get(pk=interview_id)
     if interview.status != Status.IN_PROGRESS or interview.deadline > now:
         return None, False  # ended or reverted since we looked
@@ -592,11 +614,7 @@ def interview_events_record(*, interview: Interview, actor: User, events: list[d
 def _question_numbers_check(*, interview: Interview, events: list[dict]) -> None:
     highest = max(interview.question_count, 1)
     for event in events:
-        if not 1 <= event["question_number"] <= highest:
-            raise QuestionNotFound(
-                f"This interview has questions 1 to {highest}; an event names question "
-                f"{event['question_number']}."
-            )
+        question_number_check(interview=interview, number=event["question_number"], count=highest)
 
 
 def _stage_timings_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:

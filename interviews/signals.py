@@ -15,3 +15,7 @@ interview_call_reported = Signal()
 
 # kwargs: interview_id (str), question_number (int): a case question was completed
 interview_question_completed = Signal()
+
+# kwargs: interview_id (str): the interview's report is pending and should be written now
+# (interviews.receivers queues the task: the lifecycle and feedback never import the tasks).
+feedback_requested = Signal()

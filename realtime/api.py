@@ -32,9 +32,11 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
+from interviews import services as lifecycle
 from interviews.models import Interview
 from realtime import services
 from realtime.models import RealtimeCall
+from vocahire.lib import providers
 from vocahire.lib.api import ApiError
 from vocahire.lib.breaker import breaker_retry_after, breaker_state
 
@@ -110,6 +112,7 @@ MINT_FIELDS = (
     "started_at",
     "first_minted_at",
     "supervised",
+    "language",
     "instructions_snapshot",
     "owner__id",
     "owner__profile__id",
@@ -126,13 +129,7 @@ def _interview_for(
         queryset = queryset.annotate(
             secrets_minted=services.secrets_minted_subquery(question_number=mint_question)
         )
-    try:
-        interview = queryset.get(pk=interview_id)
-    except Interview.DoesNotExist:
-        raise ApiError("There is no interview with that id.", "interview_not_found", 404) from None
-    if not interview.is_visible_to(actor):
-        raise ApiError("This interview belongs to someone else.", "forbidden", 403)
-    return interview
+    return lifecycle.interview_for_actor(interview_id=interview_id, actor=actor, queryset=queryset)
 
 
 def _mint_response(
@@ -142,12 +139,9 @@ def _mint_response(
     interview = _interview_for(
         interview_id=interview_id, actor=request.user, mint_question=question_number
     )
-    try:
-        result = services.realtime_session_mint(
-            interview=interview, actor=request.user, question_number=question_number, ttl=ttl
-        )
-    except services.RealtimeError as exc:
-        raise ApiError(exc.message, exc.code, exc.status, headers=exc.headers) from exc
+    result = services.realtime_session_mint(
+        interview=interview, actor=request.user, question_number=question_number, ttl=ttl
+    )
     # The service already built the contract's body; MintOutputSerializer only documents it.
     return Response(
         result.body, headers={"Server-Timing": result.server_timing, "Cache-Control": "no-store"}
@@ -244,15 +238,12 @@ def _call_response(
 ) -> HttpResponse:
     interview = _interview_for(interview_id=interview_id, actor=request.user)
     offer = _offer_sdp(request)
-    try:
-        result = services.realtime_call_create(
-            interview=interview,
-            actor=request.user,
-            question_number=question_number,
-            offer_sdp=offer,
-        )
-    except services.RealtimeError as exc:
-        raise ApiError(exc.message, exc.code, exc.status, headers=exc.headers) from exc
+    result = services.realtime_call_create(
+        interview=interview,
+        actor=request.user,
+        question_number=question_number,
+        offer_sdp=offer,
+    )
     response = HttpResponse(result.answer_sdp, status=201, content_type="application/sdp")
     response["Location"] = reverse(
         "api-interview-call", kwargs={"interview_id": interview.pk, "call_id": result.call.pk}
@@ -380,7 +371,7 @@ class RealtimeHealthApi(APIView):
     def get(self, request: Request) -> Response:
         state = breaker_state()
         body = {
-            "provider": settings.REALTIME_PROVIDER,
+            "provider": providers.realtime_provider().name,
             "breaker": state,
             "last_upstream_ms": cache.get(services.LAST_UPSTREAM_MS_KEY),
         }

@@ -22,11 +22,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Profile, User
+from billing import entitlements
 from interviews import services as lifecycle
 from interviews.models import Interview
+from realtime import resume
 from realtime.models import RealtimeCall, RealtimeSession
+from vocahire.lib import languages, providers
 from vocahire.lib import openai_gateway as gateway
 from vocahire.lib.breaker import BreakerOpen, breaker_call
+from vocahire.lib.errors import AppError
 
 logger = logging.getLogger("vocahire.realtime.mint")
 T = TypeVar("T")
@@ -39,18 +43,19 @@ SILENCE_MS = {
     Profile.ThinkingTime.NORMAL: 800,
     Profile.ThinkingTime.LONG: 1400,
 }
+# Transcription models that take `languages` (a list) rather than `language` (OpenAI's migration
+# guide from Whisper to GPT-Transcribe: "do not send both").
+TRANSCRIPTION_MODELS_WITH_LANGUAGES = frozenset({"gpt-transcribe", "gpt-live-transcribe"})
 _AUDIO_FORMATS = {"audio/pcm": "pcm16", "audio/pcmu": "g711_ulaw", "audio/pcma": "g711_alaw"}
 
 
-class RealtimeError(Exception):
+class RealtimeError(AppError):
     """A mint was refused or failed; `code`, `status` and `headers` are the API's."""
 
     def __init__(
         self, message: str, code: str, status: int, headers: dict[str, str] | None = None
     ) -> None:
-        super().__init__(message)
-        self.message, self.code, self.status = message, code, status
-        self.headers = headers or {}
+        super().__init__(message, code, status, headers=headers)
 
 
 @dataclass
@@ -88,7 +93,9 @@ class MintResult:
     record: RealtimeSession
 
 
-def realtime_session_config(*, instructions: str, thinking_time: str) -> dict[str, Any]:
+def realtime_session_config(
+    *, instructions: str, thinking_time: str, language: str = languages.DEFAULT
+) -> dict[str, Any]:
     """The GA session body sent upstream: model, voice, transcription and turn detection."""
     return {
         "type": "realtime",
@@ -96,7 +103,7 @@ def realtime_session_config(*, instructions: str, thinking_time: str) -> dict[st
         "instructions": instructions,
         "audio": {
             "input": {
-                "transcription": {"model": settings.REALTIME_TRANSCRIPTION_MODEL},
+                "transcription": transcription_config(language=language),
                 "turn_detection": {
                     "type": "server_vad",
                     "threshold": 0.5,
@@ -110,6 +117,18 @@ def realtime_session_config(*, instructions: str, thinking_time: str) -> dict[st
     }
 
 
+def transcription_config(*, language: str) -> dict[str, Any]:
+    """The input transcription: the configured model, told the interview's language.
+
+    The gpt-transcribe models take the expected languages as a `languages` array and refuse it
+    together with the older single `language` hint, which the earlier models take instead.
+    """
+    model = settings.REALTIME_TRANSCRIPTION_MODEL
+    if model in TRANSCRIPTION_MODELS_WITH_LANGUAGES:
+        return {"model": model, "languages": [language]}
+    return {"model": model, "language": language}
+
+
 def _case_token_check(*, interview: Interview, actor: User, question_number: int) -> None:
     # Same order as the contract table in DESIGN section 4.
     if interview.kind != Interview.Kind.CASE:
@@ -118,12 +137,9 @@ def _case_token_check(*, interview: Interview, actor: User, question_number: int
             "wrong_interview_kind",
             400,
         )
-    if not lifecycle.interview_case_access_ok(interview=interview, actor=actor):
-        raise RealtimeError(
-            "Case interviews need an active subscription. Choose a plan on the pricing page.",
-            "subscription_required",
-            403,
-        )
+    answer = interview.entitlement_for(actor)
+    if not answer.allowed:
+        raise RealtimeError(answer.message, answer.reason, 403)
     if interview.status != Interview.Status.IN_PROGRESS:
         raise RealtimeError(
             "This interview is not in progress. Start it first, or start a new one.",
@@ -132,12 +148,7 @@ def _case_token_check(*, interview: Interview, actor: User, question_number: int
         )
     _time_left_check(interview)
     count = interview.question_count or len(interview.case_snapshot.get("questions", []))
-    if not 1 <= question_number <= count:
-        raise RealtimeError(
-            f"This case has questions 1 to {count}; there is no question {question_number}.",
-            "question_not_found",
-            404,
-        )
+    lifecycle.question_number_check(interview=interview, number=question_number, count=count)
     if question_number > interview.current_question:
         raise RealtimeError(
             f"Answer question {interview.current_question} first; question {question_number} "
@@ -240,7 +251,12 @@ def secrets_minted_subquery(*, question_number: int | None) -> Coalesce:
 
 
 def _attempt_begin(
-    *, interview: Interview, actor: User, question_number: int | None, ttl: int
+    *,
+    interview: Interview,
+    actor: User,
+    question_number: int | None,
+    ttl: int,
+    resumable: bool = False,
 ) -> _Attempt:
     """The rules every mint and call shares, in the contract's order; starts a job interview."""
     clock = _Clock()
@@ -258,8 +274,16 @@ def _attempt_begin(
         if started_here:  # never keep a charge for a session we cannot even ask for
             lifecycle.interview_start_revert(interview=interview, reason="No instructions")
         raise
+    # A supervised reconnect is told the conversation so far, so the interviewer continues. Nothing
+    # was said before the first session (no query then); ek_ clients keep their own history.
+    if resumable and interview.first_minted_at is not None:
+        instructions = resume.resume_instructions(
+            instructions=instructions, interview=interview, question_number=question_number
+        )
     session = realtime_session_config(
-        instructions=instructions, thinking_time=_thinking_time(interview.owner)
+        instructions=instructions,
+        thinking_time=_thinking_time(interview.owner),
+        language=interview.language,
     )
     clock.db_since_mark()
     return _Attempt(interview, actor, question_number, ttl, session, clock, revertible)
@@ -288,7 +312,7 @@ def realtime_call_create(
 ) -> CallResult:
     """Create the room's call upstream with the server key for the browser's offer (section 3b)."""
     attempt = _attempt_begin(
-        interview=interview, actor=actor, question_number=question_number, ttl=0
+        interview=interview, actor=actor, question_number=question_number, ttl=0, resumable=True
     )
     attempt.kind = "call"
     return attempt.call_created(attempt.upstream(gateway.call_create, offer_sdp=offer_sdp))
@@ -382,7 +406,11 @@ class _Attempt:
                 reason=f"No realtime session could be started ({_code(exc)})",
             )
         self._failure_record(_code(exc), breaker=isinstance(exc, BreakerOpen))
-        money = _money_sentence(revertible=self.revertible, refunded=refunded)
+        money = _money_sentence(
+            revertible=self.revertible,
+            refunded=refunded,
+            cost=entitlements.credit_cost(self.interview.kind),
+        )
         timing = {"Server-Timing": self.clock.server_timing()}
         if isinstance(exc, BreakerOpen):
             return RealtimeError(
@@ -506,10 +534,10 @@ def _code(exc: Exception) -> str:
     return "breaker_open" if isinstance(exc, BreakerOpen) else getattr(exc, "code", "error")
 
 
-def _money_sentence(*, revertible: bool, refunded: bool) -> str:
+def _money_sentence(*, revertible: bool, refunded: bool, cost: int) -> str:
     if not revertible:
         return " Trying again is free."  # a reconnect or a case question: nothing is charged
-    if refunded or settings.INTERVIEW_CREDIT_COST <= 0:
+    if refunded or cost <= 0:
         return " No credits were used."
     return ""
 
@@ -575,5 +603,5 @@ def _token_body(*, attempt: _Attempt, secret: gateway.ClientSecret) -> dict[str,
     body["expires_at"] = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
     body["ttl"] = attempt.ttl
     body["session"] = returned
-    body["calls_url"] = f"{settings.REALTIME_BASE_URL.rstrip('/')}/realtime/calls"
+    body["calls_url"] = providers.realtime_provider().url("realtime/calls")
     return body

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.db import connection
-from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Profile, User
-from billing import services as billing
-from billing.models import LedgerEntry, Plan, Subscription
+from accounts.models import User
+from tests.factories import PASSWORD, api_as, make_subscription, make_user  # noqa: F401 - PASSWORD, api_as: for older imports
 from vocahire.celery import app as celery_app
-
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(autouse=True)
@@ -48,37 +41,6 @@ def _fast_password_hashing(settings):
 def postgres_only(db):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks; run with DATABASE_URL (CI does)")
-
-
-def make_user(
-    email: str, *, credits: int = 0, is_staff: bool = False, verified: bool = True
-) -> User:
-    """A person who signed up (and, unless `verified=False`, confirmed their address)."""
-    user = User.objects.create_user(email, PASSWORD, is_staff=is_staff)
-    if verified:
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    Profile.objects.create(user=user, display_name=email.split("@")[0].title())
-    if credits:
-        billing.credits_grant(
-            user_id=user.pk,
-            amount=credits,
-            kind=LedgerEntry.Kind.STAFF_GRANT,
-            idempotency_key=f"test-grant:{user.pk}",
-            reason="test persona",
-        )
-    return user
-
-
-def make_subscription(user: User, *, days: int = 30) -> Subscription:
-    plan, _ = Plan.objects.get_or_create(
-        slug="test-monthly", defaults={"name": "Monthly", "price_cents": 1900}
-    )
-    return Subscription.objects.create(
-        user=user,
-        plan=plan,
-        status=Subscription.Status.ACTIVE,
-        current_period_end=timezone.now() + timedelta(days=days),
-    )
 
 
 @pytest.fixture
@@ -115,9 +77,3 @@ def staff(db) -> User:
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
-
-
-def api_as(user: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client

@@ -22,15 +22,17 @@ def espeak_wav(
     words_per_minute: int = 150,
     pad_seconds: float = 0.0,
     lead_seconds: float = 0.0,
+    voice: str = "en-us",
 ) -> Path:
     """Write `text` spoken by espeak-ng to `path` (skips the test when espeak-ng is missing).
 
-    `lead_seconds` of silence come before the speech and `pad_seconds` after it.
+    `lead_seconds` of silence come before the speech and `pad_seconds` after it; `voice` is an
+    espeak-ng voice (`espeak-ng --voices`), "es" for Spanish speech.
     """
     espeak = shutil.which("espeak-ng")
     if not espeak:
         pytest.skip(ESPEAK_MISSING)
-    command = [espeak, "-v", "en-us", "-s", str(words_per_minute), "-w", str(path), text]
+    command = [espeak, "-v", voice, "-s", str(words_per_minute), "-w", str(path), text]
     subprocess.run(command, check=True, timeout=60, capture_output=True)
     if pad_seconds or lead_seconds:
         wav_pad(path, after=pad_seconds, before=lead_seconds)

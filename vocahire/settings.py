@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "vocahire.lib.middleware.DatabaseUnavailableMiddleware",
+    "vocahire.lib.errors.AppErrorMiddleware",
     # Last, so it turns a lockout flagged anywhere below into the 429 response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -340,8 +341,10 @@ if FEEDBACK_PROVIDER not in ("openai", "none"):
 OPENAI_API_KEY = OPENAI_API_KEY or LOCAL_ENGINE_KEY
 REALTIME_MODEL = env.str("REALTIME_MODEL", default="gpt-realtime-2.1")
 REALTIME_VOICE = env.str("REALTIME_VOICE", default="marin")
+# gpt-4o-mini-transcribe shuts down on 2027-02-26; OpenAI's deprecations page names
+# gpt-live-transcribe (live audio in a Realtime session) or gpt-transcribe as its replacement.
 REALTIME_TRANSCRIPTION_MODEL = env.str(
-    "REALTIME_TRANSCRIPTION_MODEL", default="gpt-4o-mini-transcribe"
+    "REALTIME_TRANSCRIPTION_MODEL", default="gpt-live-transcribe"
 )
 REALTIME_MINT_RATE = env.str("REALTIME_MINT_RATE", default="30/min")
 # The ek_ endpoints for API clients: how many secrets a question (job: an interview) may have,

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views import defaults
 
+from billing import entitlements
 from vocahire.lib.middleware import DATABASE_UNAVAILABLE_ERRORS, database_unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
     # Say interviews, not credits: a visitor does not know yet what a credit buys.
-    free_interviews = settings.SIGNUP_FREE_CREDITS // max(settings.INTERVIEW_CREDIT_COST, 1)
+    free_interviews = settings.SIGNUP_FREE_CREDITS // max(entitlements.credit_cost("job"), 1)
     return render(request, "landing.html", {"free_interviews": free_interviews})
 
 

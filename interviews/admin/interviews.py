@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from interviews.models import Interview, StageTiming, TranscriptTurn
 
@@ -13,7 +14,7 @@ class TranscriptTurnInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request: object, obj: object = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Interview | None = None) -> bool:
         return False
 
 
@@ -24,7 +25,7 @@ class StageTimingInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request: object, obj: object = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Interview | None = None) -> bool:
         return False
 
 
@@ -40,7 +41,7 @@ class InterviewAdmin(admin.ModelAdmin):
         "started_at",
         "created_at",
     ]
-    list_filter = ["kind", "status", "feedback_status"]
+    list_filter = ["kind", "language", "status", "feedback_status"]
     list_select_related = ["owner", "case"]
     search_fields = ["id", "owner__email", "job_title", "case__title", "call_id"]
     date_hierarchy = "created_at"
@@ -70,5 +71,5 @@ class InterviewAdmin(admin.ModelAdmin):
         "updated_at",
     ]
 
-    def has_add_permission(self, request: object) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

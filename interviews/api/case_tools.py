@@ -9,7 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interviews import case_tools
-from interviews.api.interviews import _interview_for, service_errors
+from interviews.api.interviews import _interview_for
+from vocahire.lib.types import InterviewId
 
 ScratchpadOutput = inline_serializer(
     "ScratchpadOutput",
@@ -41,8 +42,7 @@ class InterviewScratchpadApi(APIView):
     @extend_schema(
         operation_id="interviews_scratchpad_save", request=Input, responses=ScratchpadOutput
     )
-    @service_errors
-    def put(self, request: Request, interview_id: object, question_number: int) -> Response:
+    def put(self, request: Request, interview_id: InterviewId, question_number: int) -> Response:
         interview = _interview_for(request, interview_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -57,8 +57,7 @@ class InterviewScratchpadApi(APIView):
 
 class InterviewHintApi(APIView):
     @extend_schema(operation_id="interviews_hint_reveal", request=None, responses=HintOutput)
-    @service_errors
-    def post(self, request: Request, interview_id: object, question_number: int) -> Response:
+    def post(self, request: Request, interview_id: InterviewId, question_number: int) -> Response:
         hint = case_tools.interview_hint_reveal(
             interview=_interview_for(request, interview_id),
             actor=request.user,

@@ -10,9 +10,9 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from interviews import export, services
-from interviews.api.interviews import service_errors
 from interviews.models import Feedback, TranscriptTurn
 from vocahire.lib.api import ApiError
+from vocahire.lib.types import InterviewId
 
 
 class _FormatIsOurs(DefaultContentNegotiation):
@@ -33,8 +33,7 @@ class InterviewExportApi(APIView):
             400: OpenApiResponse(description="invalid_format"),
         },
     )
-    @service_errors
-    def get(self, request: Request, interview_id: object) -> HttpResponse:
+    def get(self, request: Request, interview_id: InterviewId) -> HttpResponse:
         fmt = request.query_params.get("format", "md")
         if fmt not in export.FORMATS:
             raise ApiError(

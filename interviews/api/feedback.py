@@ -9,10 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from interviews import feedback, services
-from interviews.api.interviews import service_errors
 from interviews.models import Feedback, Interview
 from interviews.retry import previous_feedback
+from vocahire.lib import languages
 from vocahire.lib.api import ApiError
+from vocahire.lib.types import InterviewId
 
 # How long a client should wait before asking again while the report is being written.
 PENDING_RETRY_AFTER_SECONDS = 5
@@ -24,6 +25,9 @@ class InterviewFeedbackApi(APIView):
         interview_id = serializers.UUIDField()
         kind = serializers.CharField()
         title = serializers.CharField()
+        language = serializers.ChoiceField(
+            choices=languages.CHOICES, help_text="The language the interview was held in."
+        )
         status = serializers.CharField(help_text="ready, or failed when only analytics exist")
         source = serializers.CharField(help_text='"ai+analytics" or "analytics"')
         model = serializers.CharField()
@@ -52,8 +56,7 @@ class InterviewFeedbackApi(APIView):
             409: OpenApiResponse(description="not_enough_to_assess or feedback_not_requested"),
         },
     )
-    @service_errors
-    def get(self, request: Request, interview_id: object) -> Response:
+    def get(self, request: Request, interview_id: InterviewId) -> Response:
         interview = services.interview_for_actor(interview_id=interview_id, actor=request.user)
         status = interview.feedback_status
         if status == Interview.FeedbackStatus.PENDING:

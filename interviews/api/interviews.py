@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.http.request import RawPostDataException
@@ -21,27 +19,16 @@ from rest_framework.views import APIView
 
 from interviews import recordings, services
 from interviews.models import Case, Interview, TranscriptTurn
+from vocahire.lib import languages
 from vocahire.lib.api import ApiError
 from vocahire.lib.output import PlainOutput
+from vocahire.lib.types import InterviewId
 
 EVENTS_MAX_COUNT = 200
 EVENTS_MAX_BYTES = 64 * 1024
 LIST_MAX_ROWS = 100
 _MS_MAX = 24 * 60 * 60 * 1000
 _CLIENT_ID = r"^[A-Za-z0-9_.:\-]+$"
-
-
-def service_errors(view_method: Callable[..., Response]) -> Callable[..., Response]:
-    """Turn lifecycle errors into the API's {"detail", "code"} responses."""
-
-    @wraps(view_method)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            return view_method(*args, **kwargs)
-        except services.InterviewError as exc:
-            raise ApiError(exc.message, exc.code, exc.status) from exc
-
-    return wrapper
 
 
 class InterviewOutput(PlainOutput, serializers.ModelSerializer):
@@ -73,6 +60,7 @@ class InterviewOutput(PlainOutput, serializers.ModelSerializer):
             "credits_refunded",
             "feedback_status",
             "record",
+            "language",
             "created_at",
             "urls",
         ]
@@ -90,11 +78,23 @@ class InterviewOutput(PlainOutput, serializers.ModelSerializer):
         }
 
 
+class LanguageField(serializers.ChoiceField):
+    """One of the interview languages; anything else is 400 invalid_language (DESIGN section 11)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=languages.CHOICES, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not languages.language_valid(data):
+            raise ApiError(languages.language_invalid_message(data), "invalid_language")
+        return data
+
+
 def _interview_response(interview: Interview, status: int = 200) -> Response:
     return Response(InterviewOutput(interview).data, status=status)
 
 
-def _interview_for(request: Request, interview_id: object) -> Interview:
+def _interview_for(request: Request, interview_id: InterviewId) -> Interview:
     return services.interview_for_actor(interview_id=interview_id, actor=request.user)
 
 
@@ -102,7 +102,9 @@ class InterviewListCreateApi(APIView):
     @extend_schema_serializer(component_name="InterviewCreateInput")
     class Input(serializers.Serializer):
         kind = serializers.ChoiceField(choices=Interview.Kind.choices)
-        job_title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        job_title = serializers.CharField(
+            required=False, allow_blank=True, max_length=services.JOB_TITLE_MAX
+        )
         job_description = serializers.CharField(
             required=False, allow_blank=True, max_length=services.JOB_DESCRIPTION_MAX
         )
@@ -110,6 +112,13 @@ class InterviewListCreateApi(APIView):
         case_id = serializers.IntegerField(required=False, min_value=1)
         # Omitted: the owner's profile preference.
         record = serializers.BooleanField(required=False, allow_null=True, default=None)
+        language = LanguageField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="What the interview is held in. Omitted or null: the profile's preference. "
+            "Any other value is 400 invalid_language.",
+        )
 
         def validate(self, data: dict) -> dict:
             if data["kind"] == Interview.Kind.CASE and "case_id" not in data:
@@ -128,7 +137,6 @@ class InterviewListCreateApi(APIView):
     @extend_schema(
         operation_id="interviews_create", request=Input, responses={201: InterviewOutput}
     )
-    @service_errors
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -146,13 +154,11 @@ class InterviewDetailApi(APIView):
         record = serializers.BooleanField()
 
     @extend_schema(operation_id="interviews_detail", responses=InterviewOutput)
-    @service_errors
-    def get(self, request: Request, interview_id: object) -> Response:
+    def get(self, request: Request, interview_id: InterviewId) -> Response:
         return _interview_response(_interview_for(request, interview_id))
 
     @extend_schema(operation_id="interviews_update", request=UpdateInput, responses=InterviewOutput)
-    @service_errors
-    def patch(self, request: Request, interview_id: object) -> Response:
+    def patch(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         data = self.UpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -164,8 +170,7 @@ class InterviewDetailApi(APIView):
 
 class InterviewStartApi(APIView):
     @extend_schema(operation_id="interviews_start", request=None, responses=InterviewOutput)
-    @service_errors
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         return _interview_response(
             services.interview_start(interview=interview, actor=request.user)
@@ -176,8 +181,7 @@ class InterviewQuestionCompleteApi(APIView):
     @extend_schema(
         operation_id="interviews_question_complete", request=None, responses=InterviewOutput
     )
-    @service_errors
-    def post(self, request: Request, interview_id: object, question_number: int) -> Response:
+    def post(self, request: Request, interview_id: InterviewId, question_number: int) -> Response:
         interview = services.interview_question_complete(
             interview=_interview_for(request, interview_id),
             actor=request.user,
@@ -188,8 +192,7 @@ class InterviewQuestionCompleteApi(APIView):
 
 class InterviewEndApi(APIView):
     @extend_schema(operation_id="interviews_end", request=None, responses=InterviewOutput)
-    @service_errors
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         return _interview_response(services.interview_end(interview=interview, actor=request.user))
 
@@ -211,8 +214,7 @@ class InterviewTranscriptApi(APIView):
     """GET /interviews/{id}/transcript: the turns in order, and where each came from."""
 
     @extend_schema(operation_id="interviews_transcript", responses=TranscriptTurnOutput(many=True))
-    @service_errors
-    def get(self, request: Request, interview_id: object) -> Response:
+    def get(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         turns = interview.turns.order_by("start_ms", "id")
         return Response(TranscriptTurnOutput(turns, many=True).data)
@@ -286,8 +288,7 @@ class InterviewEventsApi(APIView):
             },
         ),
     )
-    @service_errors
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview_for(request, interview_id)
         _body_size_check(request)
         events = events_valid(request.data)

@@ -3,8 +3,6 @@ interviews/recordings.py; someone else's interview (or no sign-in) is a 404, nev
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -25,24 +23,7 @@ from rest_framework.views import APIView
 from interviews import recordings
 from interviews.models import Interview, Recording
 from vocahire.lib.api import ApiError
-
-
-def recording_errors(view_method: Callable[..., Response]) -> Callable[..., Response]:
-    """Turn recording and lifecycle errors into the API's {"detail", "code"} responses."""
-
-    @wraps(view_method)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            return view_method(*args, **kwargs)
-        except recordings.InterviewError as exc:
-            if getattr(exc, "extra", None):
-                return Response(
-                    {"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status
-                )
-            raise ApiError(exc.message, exc.code, exc.status) from exc
-
-    return wrapper
-
+from vocahire.lib.types import InterviewId
 
 _MS_MAX = 24 * 3600 * 1000
 
@@ -64,7 +45,7 @@ class ChunkBodyParser(BaseParser):
         return data
 
 
-def _interview(request: Request, interview_id: object) -> Interview:
+def _interview(request: Request, interview_id: InterviewId) -> Interview:
     return recordings.interview_for_recording(interview_id=interview_id, actor=request.user)
 
 
@@ -115,8 +96,7 @@ class RecordingChunkApi(APIView):
         request={"audio/webm": OpenApiTypes.BINARY, "audio/ogg": OpenApiTypes.BINARY},
         responses={200: ChunkResult, 201: ChunkResult},
     )
-    @recording_errors
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview(request, interview_id)
         try:
             seq = int(request.query_params.get("seq", ""))
@@ -161,8 +141,7 @@ class RecordingCompleteApi(APIView):
     @extend_schema(
         operation_id="interviews_recording_complete", request=Input, responses=RecordingOutput
     )
-    @recording_errors
-    def post(self, request: Request, interview_id: object) -> Response:
+    def post(self, request: Request, interview_id: InterviewId) -> Response:
         interview = _interview(request, interview_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -180,14 +159,12 @@ class RecordingApi(APIView):
             (206, "audio/webm"): OpenApiTypes.BINARY,
         },
     )
-    @recording_errors
-    def get(self, request: Request, interview_id: object) -> HttpResponse:
+    def get(self, request: Request, interview_id: InterviewId) -> HttpResponse:
         recording = recordings.recording_ready_or_404(interview=_interview(request, interview_id))
         return recording_response(request, recording)
 
     @extend_schema(operation_id="interviews_recording_delete", responses={204: None})
-    @recording_errors
-    def delete(self, request: Request, interview_id: object) -> Response:
+    def delete(self, request: Request, interview_id: InterviewId) -> Response:
         if not recordings.recording_delete(interview=_interview(request, interview_id)):
             raise ApiError("This interview has no recording.", "recording_not_found", 404)
         return Response(status=204)

@@ -45,7 +45,6 @@ from interviews.feedback.generation import (
 from interviews.feedback.grading import (
     FeedbackError,
     FeedbackRetryableError,
-    ai_enabled,
     assessment_create,
 )
 from interviews.feedback.progress import (
@@ -89,7 +88,6 @@ __all__ = [
     "FeedbackRetryableError",
     "ReportShareError",
     "Turn",
-    "ai_enabled",
     "analytics_compute",
     "analytics_is_enough",
     "answer_text",

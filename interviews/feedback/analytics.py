@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from interviews.feedback.types import Analytics, Coverage, DeliveryMetrics, QuestionAnalytics
 from interviews.key_terms import key_phrases, phrases_coverage
 from interviews.models import Interview, TranscriptTurn
 from interviews.report_figures import talk_figures
@@ -19,12 +20,52 @@ NOT_ENOUGH_MIN_WORDS = 25
 UNTRANSCRIBED_PREFIX = "[untranscribed speech"
 
 
-FILLER_WORDS = ("um", "uh", "erm", "er", "hmm", "like", "basically", "actually", "literally")
-FILLER_PHRASES = ("you know", "sort of", "kind of", "i mean")
-_FILLER_RE = re.compile(
-    r"\b(" + "|".join(re.escape(f) for f in FILLER_PHRASES + FILLER_WORDS) + r")\b"
-)
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+# Filler words and phrases, per interview language (DESIGN section 11). Each list keeps to the
+# fillers people use when thinking aloud in that language; ambiguous words ("so", "also" in
+# German, "este" in Spanish) are left out so the count stays a floor rather than a guess.
+FILLERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # words, phrases
+    "en": (
+        ("um", "uh", "erm", "er", "hmm", "like", "basically", "actually", "literally"),
+        ("you know", "sort of", "kind of", "i mean"),
+    ),
+    "es": (
+        ("eh", "em", "mmm", "pues", "digamos", "básicamente", "literalmente"),
+        ("o sea", "en plan", "la verdad es que", "¿sabes?"),
+    ),
+    "fr": (
+        ("euh", "heu", "bah", "ben", "genre", "voilà"),
+        ("en fait", "du coup", "tu vois", "tu sais", "je veux dire", "en gros"),
+    ),
+    "de": (
+        ("äh", "ähm", "öhm", "halt", "quasi", "sozusagen", "irgendwie"),
+        ("ich meine", "weißt du", "na ja"),
+    ),
+    "pt": (
+        ("hã", "ãh", "hum", "né", "tipo", "basicamente", "literalmente"),
+        ("quer dizer", "tipo assim", "sabe?"),
+    ),
+    "it": (
+        ("ehm", "eh", "cioè", "tipo", "praticamente", "insomma", "diciamo", "boh"),
+        ("nel senso", "come dire", "in pratica"),
+    ),
+    "nl": (
+        ("eh", "ehm", "uh", "uhm", "nou", "eigenlijk", "gewoon"),
+        ("zeg maar", "weet je", "als het ware", "of zo"),
+    ),
+}
+FILLER_WORDS, FILLER_PHRASES = FILLERS["en"]
+
+
+def _filler_pattern(words: tuple[str, ...], phrases: tuple[str, ...]) -> re.Pattern[str]:
+    # Longest first, so "la verdad es que" is one filler, not "la verdad" and more; a phrase may
+    # end in punctuation ("¿sabes?"), which \b cannot close.
+    fillers = sorted(phrases + words, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in fillers) + r")(?!\w)")
+
+
+_FILLER_RES = {code: _filler_pattern(*lists) for code, lists in FILLERS.items()}
+# Words are runs of letters and digits in any script ("años" is one word, not two).
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -56,9 +97,13 @@ def words_count(text: str) -> int:
     return 0 if is_untranscribed(text) else len(_TOKEN_RE.findall(text.lower()))
 
 
-def fillers_count(text: str) -> int:
-    """Filler words and phrases (um, uh, like, you know, sort of ...) in a piece of transcript."""
-    return 0 if is_untranscribed(text) else len(_FILLER_RE.findall(text.lower()))
+def fillers_count(text: str, language: str = "en") -> int:
+    """Filler words and phrases (um, uh, like, you know, sort of ...) in a piece of transcript,
+    with the lists of the interview's language."""
+    if is_untranscribed(text):
+        return 0
+    pattern = _FILLER_RES.get(language, _FILLER_RES["en"])
+    return len(pattern.findall(text.lower().replace("’", "'")))
 
 
 def _per_minute(count: int, ms: int) -> float | None:
@@ -76,7 +121,7 @@ def longest_pause_ms(turns: Sequence[Turn]) -> int:
     return longest
 
 
-def delivery_metrics(turns: Sequence[Turn]) -> dict:
+def delivery_metrics(turns: Sequence[Turn], language: str = "en") -> DeliveryMetrics:
     """Speaking time, words, pace, fillers, pauses and talk share for a set of turns."""
     mine = [t for t in turns if t.is_candidate]
     spoken = [t for t in mine if t.source == "speech" and t.duration_ms > 0]
@@ -86,7 +131,7 @@ def delivery_metrics(turns: Sequence[Turn]) -> dict:
     untranscribed_ms = sum(t.duration_ms for t in spoken if is_untranscribed(t.text))
     transcribed_ms = speaking_ms - untranscribed_ms
     spoken_words = sum(words_count(t.text) for t in spoken)
-    fillers = sum(fillers_count(t.text) for t in spoken)
+    fillers = sum(fillers_count(t.text, language) for t in spoken)
     return {
         "speaking_ms": speaking_ms,
         "untranscribed_ms": untranscribed_ms,
@@ -119,7 +164,7 @@ def job_segments(turns: Sequence[Turn]) -> list[list[Turn]]:
     return segments
 
 
-def _coverage(question: dict, answer: str) -> dict | None:
+def _coverage(question: dict, answer: str) -> Coverage | None:
     curated = question.get("key_terms") or None
     phrases = key_phrases(question.get("evaluator_context", ""), curated=curated)
     return (
@@ -127,15 +172,26 @@ def _coverage(question: dict, answer: str) -> dict | None:
     )
 
 
-def _question_entry(number: int, prompt: str, turns: Sequence[Turn], question: dict) -> dict:
+def _question_entry(
+    number: int, prompt: str, turns: Sequence[Turn], question: dict, language: str
+) -> QuestionAnalytics:
     answer = answer_text(turns)
-    entry = {"number": number, "prompt": prompt, "answer": answer, **delivery_metrics(turns)}
-    entry["coverage"] = _coverage(question, answer)
-    entry["signals"] = signals_measure(answer=answer)
+    entry = {
+        "number": number,
+        "prompt": prompt,
+        "answer": answer,
+        **delivery_metrics(turns, language),
+    }
+    # A case's key terms are in its own words (English): matched against an answer in another
+    # language they would report a false 0%, so coverage is not measured there.
+    entry["coverage"] = _coverage(question, answer) if language == "en" else None
+    entry["signals"] = signals_measure(answer=answer, language=language)
     return entry
 
 
-def questions_analytics(*, kind: str, case_snapshot: dict, turns: Sequence[Turn]) -> list[dict]:
+def questions_analytics(
+    *, kind: str, case_snapshot: dict, turns: Sequence[Turn], language: str = "en"
+) -> list[QuestionAnalytics]:
     """Per question (case) or per exchange (job): the answer and its measured delivery."""
     if kind == Interview.Kind.CASE:
         return [
@@ -144,19 +200,25 @@ def questions_analytics(*, kind: str, case_snapshot: dict, turns: Sequence[Turn]
                 q["prompt"],
                 [t for t in turns if t.question_number == q["number"]],
                 q,
+                language,
             )
             for q in case_snapshot.get("questions", [])
         ]
     return [
-        _question_entry(n, " ".join(t.text for t in seg if not t.is_candidate), seg, {})
+        _question_entry(n, " ".join(t.text for t in seg if not t.is_candidate), seg, {}, language)
         for n, seg in enumerate(job_segments(turns), start=1)
     ]
 
 
-def analytics_compute(*, kind: str, case_snapshot: dict, turns: Sequence[Turn]) -> dict:
-    """The whole measured report: overall delivery, per-question figures and key-term coverage."""
-    questions = questions_analytics(kind=kind, case_snapshot=case_snapshot, turns=turns)
-    overall = delivery_metrics(turns)
+def analytics_compute(
+    *, kind: str, case_snapshot: dict, turns: Sequence[Turn], language: str = "en"
+) -> Analytics:
+    """The whole measured report: overall delivery, per-question figures and key-term coverage,
+    counted with the fillers and sentence patterns of the interview's language."""
+    questions = questions_analytics(
+        kind=kind, case_snapshot=case_snapshot, turns=turns, language=language
+    )
+    overall = delivery_metrics(turns, language)
     total_terms = sum(q["coverage"]["terms"] for q in questions if q["coverage"])
     covered = sum(len(q["coverage"]["covered"]) for q in questions if q["coverage"])
     overall["coverage_share"] = round(covered / total_terms, 3) if total_terms else None
@@ -168,7 +230,7 @@ def analytics_compute(*, kind: str, case_snapshot: dict, turns: Sequence[Turn]) 
     return {"label": "measured", "overall": overall, "questions": questions}
 
 
-def analytics_is_enough(analytics: dict) -> bool:
+def analytics_is_enough(analytics: Analytics) -> bool:
     """False for a near-empty transcript: too few candidate words to say anything honest."""
     return analytics["overall"]["words"] >= NOT_ENOUGH_MIN_WORDS
 

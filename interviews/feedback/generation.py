@@ -23,10 +23,12 @@ from interviews.feedback.analytics import analytics_compute, analytics_is_enough
 from interviews.feedback.grading import (
     FeedbackError,
     FeedbackRetryableError,
-    ai_enabled,
     assessment_create,
 )
 from interviews.models import Feedback, Interview
+from interviews.signals import feedback_requested
+from vocahire.lib import providers
+from vocahire.lib.types import InterviewId
 
 logger = logging.getLogger(__name__)
 
@@ -88,14 +90,12 @@ def feedbacks_stalled(*, now: datetime | None = None) -> QuerySet[Interview]:
 
 def feedbacks_stalled_requeue(*, now: datetime | None = None) -> list[str]:
     """Queue the report again for every stalled interview; the ids queued."""
-    from interviews.tasks import feedback_generate_task  # the tasks module imports this one
-
     # Attempts are kept (unlike a staff regenerate), so a report that keeps failing still fails.
     # A re-queue that meets a task still running or already done is a no-op (the claim and the
     # pending check in feedback_generate), so a slow queue never pays for a model call twice.
     ids = [str(pk) for pk in feedbacks_stalled(now=now).values_list("pk", flat=True)]
     for interview_id in ids:
-        feedback_generate_task.delay(interview_id)
+        feedback_requested.send(sender=Interview, interview_id=interview_id)
     return ids
 
 
@@ -113,7 +113,7 @@ GENERATING_LEASE_SECONDS = 600
 
 
 @contextmanager
-def _generation_claim(*, interview_id: object) -> Iterator[bool]:
+def _generation_claim(*, interview_id: InterviewId) -> Iterator[bool]:
     # One worker grades an interview at a time: a duplicate task delivery, a regenerate racing the
     # queued task, or two workers would otherwise pay for the same model call twice. The cache's
     # add() is atomic (SET NX in Redis) and the lease frees itself if the worker dies.
@@ -128,7 +128,7 @@ def _generation_claim(*, interview_id: object) -> Iterator[bool]:
             cache.delete(key)
 
 
-def feedback_generate(*, interview_id: object) -> Feedback | None:
+def feedback_generate(*, interview_id: InterviewId) -> Feedback | None:
     """Produce the report: pending -> ready, not_enough or failed; transient errors raise to retry."""
     with _generation_claim(interview_id=interview_id) as claimed:
         if not claimed:
@@ -145,13 +145,16 @@ def _feedback_write(*, interview: Interview) -> Feedback:
     attempts = _attempt_count(interview=interview)
     turns = interview_turns(interview=interview)
     analytics = analytics_compute(
-        kind=interview.kind, case_snapshot=interview.case_snapshot, turns=turns
+        kind=interview.kind,
+        case_snapshot=interview.case_snapshot,
+        turns=turns,
+        language=interview.language,
     )
     case_tools.analytics_annotate(interview=interview, analytics=analytics, turns=turns)
     status = Interview.FeedbackStatus
     if not analytics_is_enough(analytics):
         return _feedback_store(interview=interview, status=status.NOT_ENOUGH, analytics=analytics)
-    if not ai_enabled():
+    if not providers.ai_grading_enabled():
         return _feedback_store(interview=interview, status=status.READY, analytics=analytics)
     try:
         assessment, model = assessment_create(interview=interview, analytics=analytics)
@@ -179,7 +182,10 @@ def feedback_remeasure(*, interview: Interview) -> Feedback | None:
         return None
     turns = interview_turns(interview=interview)
     feedback.analytics = analytics_compute(
-        kind=interview.kind, case_snapshot=interview.case_snapshot, turns=turns
+        kind=interview.kind,
+        case_snapshot=interview.case_snapshot,
+        turns=turns,
+        language=interview.language,
     )
     feedback.save(update_fields=["analytics", "updated_at"])
     return feedback

@@ -16,16 +16,18 @@ from interviews.feedback.assessment import (
     assessment_validate,
 )
 from interviews.models import Interview
+from vocahire.lib.errors import AppError
 
 logger = logging.getLogger(__name__)
 
 
-class FeedbackError(Exception):
+class FeedbackError(AppError):
     """Feedback could not be produced; `retryable` says whether the task should try again."""
+
+    code, status = "feedback_failed", 502
 
     def __init__(self, message: str, *, retryable: bool) -> None:
         super().__init__(message)
-        self.message = message
         self.retryable = retryable
 
 
@@ -43,7 +45,7 @@ def _model_answer(*, interview: Interview, analytics: dict) -> tuple[object, str
     try:
         response = openai_gateway.responses_create(
             model=settings.FEEDBACK_MODEL,
-            instructions=assessment_instructions(kind=kind),
+            instructions=assessment_instructions(kind=kind, language=interview.language),
             input=assessment_input(interview=interview, analytics=analytics),
             schema_name=f"{kind}_interview_feedback",
             schema=assessment_schema(kind),
@@ -71,8 +73,3 @@ def assessment_create(*, interview: Interview, analytics: dict) -> tuple[dict, s
             continue
         return assessment_summarise(kind=interview.kind, assessment=valid), model
     raise FeedbackError(f"The model's answer was malformed twice ({problem}).", retryable=False)
-
-
-def ai_enabled() -> bool:
-    """Whether reports get an AI assessment (FEEDBACK_PROVIDER), besides the measured analytics."""
-    return settings.FEEDBACK_PROVIDER == "openai"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from accounts.models import User
+from interviews.feedback.types import Progress, ProgressRow, WeakestRecent
 from interviews.models import Interview
 from interviews.rubric import rubric_dimension, rubric_of
 
@@ -11,7 +13,7 @@ PROGRESS_ROWS = 30
 WEAKEST_WINDOW = 5
 
 
-def _progress_row(interview: Interview) -> dict:
+def _progress_row(interview: Interview) -> ProgressRow:
     feedback = getattr(interview, "feedback", None)
     overall = (feedback.analytics.get("overall") if feedback else None) or {}
     assessment = feedback.assessment if feedback else {}
@@ -30,7 +32,7 @@ def _progress_row(interview: Interview) -> dict:
     }
 
 
-def _weakest_recent(rows: Sequence[dict], kind: str) -> dict | None:
+def _weakest_recent(rows: Sequence[ProgressRow], kind: str) -> WeakestRecent | None:
     """Over the last WEAKEST_WINDOW assessed interviews of a kind: the lowest mean dimension."""
     recent = [r for r in rows if r["interview"].kind == kind and r["dimensions"]][-WEAKEST_WINDOW:]
     if not recent:
@@ -54,7 +56,7 @@ def _weakest_recent(rows: Sequence[dict], kind: str) -> dict | None:
     }
 
 
-def progress_build(*, interviews: Sequence[Interview]) -> dict:
+def progress_build(*, interviews: Sequence[Interview]) -> Progress:
     """Scores and measured delivery over time (oldest first) and the recent limiting factor."""
     rows = [_progress_row(i) for i in sorted(interviews, key=lambda i: i.created_at)]
     weakest = [_weakest_recent(rows, kind) for kind in (Interview.Kind.CASE, Interview.Kind.JOB)]
@@ -65,7 +67,7 @@ def progress_build(*, interviews: Sequence[Interview]) -> dict:
     }
 
 
-def progress_interviews(*, owner: object) -> list[Interview]:
+def progress_interviews(*, owner: User) -> list[Interview]:
     """The owner's reported interviews (newest PROGRESS_ROWS) with their feedback, one query."""
     return list(
         Interview.objects.filter(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from interviews import case_tools
+from interviews.feedback.types import ExampleAnswer, Overall, QuestionAnalytics
 from interviews.models import Feedback, Interview
 from interviews.report_signals import signals_measure
 from interviews.retry import retry_delta
 from interviews.rubric import rubric_of
+from vocahire.lib import languages
 
 
 def _dimensions_report(*, rubric: dict, assessment: dict) -> list[dict]:
@@ -34,7 +36,7 @@ def _assessment_report(*, kind: str, assessment: dict) -> dict | None:
     }
 
 
-def _example_answer(*, question: dict, graded: dict | None) -> dict | None:
+def _example_answer(*, question: dict, graded: dict | None) -> ExampleAnswer | None:
     # The case's own example (or what its evaluator says a strong answer contains), else the AI's.
     if question.get("example_answer"):
         return {"text": question["example_answer"], "source": "case", "label": "example"}
@@ -45,12 +47,16 @@ def _example_answer(*, question: dict, graded: dict | None) -> dict | None:
     return None
 
 
-def _question_report(*, interview: Interview, measured: dict, graded: dict | None) -> dict:
+def _question_report(
+    *, interview: Interview, measured: QuestionAnalytics, graded: dict | None
+) -> dict:
     contexts = {q["number"]: q for q in interview.case_snapshot.get("questions", [])}
     question = contexts.get(measured["number"], {}) if interview.kind == Interview.Kind.CASE else {}
     example = _example_answer(question=question, graded=graded)
     # Reports written before signals were measured get them from their stored answer.
-    signals = measured.get("signals") or signals_measure(answer=measured["answer"])
+    signals = measured.get("signals") or signals_measure(
+        answer=measured["answer"], language=interview.language
+    )
     hidden = ("number", "prompt", "answer", "signals", *case_tools.REVIEW_KEYS)
     return {
         "number": measured["number"],
@@ -75,7 +81,7 @@ def _setup(interview: Interview) -> dict:
     return {"job_title": interview.job_title, "job_description": interview.job_description}
 
 
-def _duration_seconds(interview: Interview, overall: dict) -> int | None:
+def _duration_seconds(interview: Interview, overall: Overall | dict) -> int | None:
     if interview.duration_seconds is not None:
         return interview.duration_seconds
     return round(overall["span_ms"] / 1000) if overall.get("span_ms") else None
@@ -92,6 +98,8 @@ def report_build(
         "interview_id": str(interview.pk),
         "kind": interview.kind,
         "title": interview.title,
+        "language": interview.language,
+        "language_name": languages.language_name(interview.language),
         "status": interview.feedback_status,
         "source": feedback.source if feedback else "",
         "model": feedback.model if feedback else "",

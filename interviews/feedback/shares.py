@@ -9,22 +9,22 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from interviews.models import Interview, ReportShare
+from vocahire.lib.errors import AppError
 
 SHARE_DAYS = 14
 
 
-class ReportShareError(Exception):
+class ReportShareError(AppError):
     """Sharing was refused; the message says why in words a person can act on."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code = "share_refused"
 
 
 @transaction.atomic
 def report_share_create(
-    *, interview: Interview, actor: object, include_recording: bool = False
+    *, interview: Interview, actor: User, include_recording: bool = False
 ) -> ReportShare:
     """The report's one live link (a new unguessable one, valid SHARE_DAYS, if none is live);
     asking again with the recording ticked or not changes that on the live link."""
@@ -53,7 +53,7 @@ def report_share_create(
     )
 
 
-def report_share_revoke(*, interview: Interview, actor: object, share_id: int) -> None:
+def report_share_revoke(*, interview: Interview, actor: User, share_id: int) -> None:
     """Revoke one of the owner's links at once; revoking twice is harmless."""
     if interview.owner_id != getattr(actor, "pk", None):
         raise ReportShareError("Only the person who took the interview can revoke its links.")

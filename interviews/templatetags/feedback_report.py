@@ -6,10 +6,11 @@ from django import template
 from django.utils import timezone
 
 from interviews import charts
-from interviews.feedback import STALLED_AFTER, ai_enabled, report_build, report_shares_active
+from interviews.feedback import STALLED_AFTER, report_build, report_shares_active
 from interviews.models import Feedback, Interview
 from interviews.report_signals import signals_for_display
 from interviews.retry import previous_feedback
+from vocahire.lib import providers
 
 register = template.Library()
 
@@ -77,7 +78,7 @@ def report_for(interview: Interview, feedback: Feedback | None, shared: bool = F
     }
     for question in report["questions"]:
         question["signals_shown"] = signals_for_display(question["signals"])
-    report["ai_enabled"] = ai_enabled()
+    report["ai_enabled"] = providers.ai_grading_enabled()
     # Past this, a pending report is stuck (no worker?): stop refreshing and say so.
     ended = interview.ended_at
     report["stalled"] = bool(ended and timezone.now() - ended > STALLED_AFTER)

@@ -6,9 +6,9 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from interviews import services
 from interviews.case_library import case_industries, cases_published
 from interviews.models import Case
+from interviews.views.interviews import CaseInterviewForm, language_preference
 
 
 class CaseFilterForm(forms.Form):
@@ -50,7 +50,8 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "case": case,
         "kinds": [question.get_kind_display() for question in case.questions.all()],
-        "can_start_case": services.case_interviews_allowed(user=request.user, case=case),
+        "can_start_case": case.can_be_run_by(request.user),
+        "language_form": CaseInterviewForm(initial={"language": language_preference(request.user)}),
     }
     return render(request, "interviews/cases/detail.html", context)
 

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from billing import entitlements
 from interviews import case_tools, instructions, recordings, services
 from interviews.models import Case, Feedback, Interview, TranscriptTurn
+from vocahire.lib import languages
 from vocahire.lib.headers import microphone_allowed
+from vocahire.lib.types import InterviewId
 
 DASHBOARD_ROWS = 50
 
@@ -26,6 +27,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "interviews/dashboard.html", {"interviews": interviews})
 
 
+def language_field() -> forms.ChoiceField:
+    """The interview's language, for the new-interview form and the case page."""
+    # Not required: a form posted without it (an old page, a script) gets the profile's choice.
+    return forms.ChoiceField(
+        label="Interview language",
+        required=False,
+        choices=languages.CHOICES,
+        help_text="The interviewer speaks it and the transcript expects it; pages stay in English.",
+    )
+
+
+def language_preference(user: object) -> str:
+    """The signed-in candidate's preferred interview language (the forms' default)."""
+    profile = getattr(user, "profile", None)
+    return profile.interview_language if profile else languages.DEFAULT
+
+
+class CaseInterviewForm(forms.Form):
+    language = language_field()
+
+
 class JobInterviewForm(forms.Form):
     job_title = forms.CharField(max_length=services.JOB_TITLE_MAX)
     job_description = forms.CharField(
@@ -35,6 +57,7 @@ class JobInterviewForm(forms.Form):
         help_text="Optional. Paste the advert so the interviewer asks about what the job needs.",
     )
     use_resume = forms.BooleanField(required=False, label="Use my resume")
+    language = language_field()
 
     def __init__(self, *args: object, has_resume: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -49,12 +72,18 @@ class JobInterviewForm(forms.Form):
 def interview_new(request: HttpRequest) -> HttpResponse:
     case = _case_for_new(request)
     profile = getattr(request.user, "profile", None)
-    form = JobInterviewForm(
-        request.POST if request.method == "POST" and case is None else None,
-        has_resume=bool(profile and profile.resume_text.strip()),
+    posted = request.POST if request.method == "POST" else None
+    initial = {"language": language_preference(request.user)}
+    form: forms.Form = (
+        CaseInterviewForm(posted, initial=initial)
+        if case
+        else JobInterviewForm(
+            posted, initial=initial, has_resume=bool(profile and profile.resume_text.strip())
+        )
     )
-    if request.method == "POST" and (case is not None or form.is_valid()):
-        fields = {"kind": "case", "case": case} if case else {"kind": "job", **form.cleaned_data}
+    if posted is not None and form.is_valid():
+        fields = {"kind": "case", "case": case} if case else {"kind": "job"}
+        fields |= form.cleaned_data
         try:
             interview = services.interview_create(owner=request.user, **fields)
         except services.InterviewError as exc:
@@ -64,8 +93,8 @@ def interview_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "case": case,
-        "can_start_case": services.case_interviews_allowed(user=request.user, case=case),
-        "credit_cost": settings.INTERVIEW_CREDIT_COST,
+        "can_start_case": case is not None and case.can_be_run_by(request.user),
+        "credit_cost": entitlements.credit_cost("job"),
     }
     return render(request, "interviews/new.html", context)
 
@@ -78,18 +107,14 @@ def _case_for_new(request: HttpRequest) -> Case | None:
     return get_object_or_404(cases.prefetch_related("questions"), slug=slug)
 
 
-def interview_for_page(request: HttpRequest, interview_id: object) -> Interview:
-    """The interview for a page: 404 if unknown, 403 unless the user owns it or is staff."""
-    try:
-        return services.interview_for_actor(interview_id=interview_id, actor=request.user)
-    except services.InterviewNotFound as exc:
-        raise Http404(exc.message) from exc
-    except services.InterviewForbidden as exc:
-        raise PermissionDenied(exc.message) from exc
+def interview_for_page(request: HttpRequest, interview_id: InterviewId) -> Interview:
+    """The interview for a page: the 404 or 403 page (AppErrorMiddleware) unless the user owns it
+    or is staff."""
+    return services.interview_for_actor(interview_id=interview_id, actor=request.user)
 
 
 @login_required
-def interview_detail(request: HttpRequest, interview_id: object) -> HttpResponse:
+def interview_detail(request: HttpRequest, interview_id: InterviewId) -> HttpResponse:
     interview = interview_for_page(request, interview_id)
     context = {
         "interview": interview,
@@ -155,19 +180,31 @@ def _transcript_by_question(interview: Interview) -> list[dict]:
 
 @microphone_allowed
 @login_required
-def interview_room(request: HttpRequest, interview_id: object) -> HttpResponse:
+def interview_room(request: HttpRequest, interview_id: InterviewId) -> HttpResponse:
     interview = interview_for_page(request, interview_id)
     questions = _candidate_questions(interview)
     context = {
         "interview": interview,
-        "room_data": _room_data(interview, questions),
+        "room_data": _room_data(interview, questions, _room_entitlement(request, interview)),
         "case_brief": _case_brief(interview),
         "exhibits": [q for q in questions if q["exhibit"]],
     }
     return render(request, "interviews/room.html", context)
 
 
-def _room_data(interview: Interview, questions: list[dict]) -> dict:
+def _room_entitlement(
+    request: HttpRequest, interview: Interview
+) -> entitlements.Entitlement | None:
+    """What starting this draft costs its owner, and whether they may (billing's answer); None
+    once started, when only the cost matters (reconnecting is free) and no query is needed."""
+    if interview.status != Interview.Status.DRAFT:
+        return None
+    return interview.entitlement_for(request.user)
+
+
+def _room_data(
+    interview: Interview, questions: list[dict], entitled: entitlements.Entitlement | None
+) -> dict:
     """What the room's script needs, and nothing the candidate must not see."""
     api = f"/api/v1/interviews/{interview.pk}"
     prompts = {q["number"]: q["prompt"] for q in questions}
@@ -184,7 +221,9 @@ def _room_data(interview: Interview, questions: list[dict]) -> dict:
         "time_limit_minutes": interview.time_limit_minutes,
         "started_at": interview.started_at.isoformat() if interview.started_at else None,
         "deadline": interview.deadline.isoformat() if interview.deadline else None,
-        "credit_cost": settings.INTERVIEW_CREDIT_COST if interview.kind == "job" else 0,
+        "credit_cost": entitled.cost if entitled else entitlements.credit_cost(interview.kind),
+        # Only a draft can still be refused: once started, reconnecting is always free.
+        "start_refused": entitled.message if entitled else "",
         "record": interview.record,
         "urls": {
             "health": "/api/v1/realtime/health",
@@ -194,6 +233,8 @@ def _room_data(interview: Interview, questions: list[dict]) -> dict:
             "events": f"{api}/events",
             "complete": f"{api}/questions/{{n}}/complete",
             "end": f"{api}/end",
+            "transcript": f"{api}/transcript",
+            "me": "/api/v1/me",
             "interview_page": reverse("interview-detail", kwargs={"interview_id": interview.pk}),
             "pricing": "/billing/pricing/",
         },

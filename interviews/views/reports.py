@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from interviews import charts, feedback, recordings, services
 from interviews.api.recordings import recording_response
-from interviews.models import Interview
+from interviews.models import Interview, Recording, ReportShare
 from interviews.views.interviews import interview_for_page
+from vocahire.lib.types import InterviewId
 
 
 def _report_url(interview: Interview, anchor: str = "report") -> str:
@@ -74,7 +75,7 @@ def _score_series(rows: list[dict]) -> list[tuple[str, list[float | None]]]:
 
 @login_required
 @require_POST
-def practise_again(request: HttpRequest, interview_id: object) -> HttpResponse:
+def practise_again(request: HttpRequest, interview_id: InterviewId) -> HttpResponse:
     """A new draft of the same case or job (or one question of it), straight into its room."""
     interview = interview_for_page(request, interview_id)
     question = request.POST.get("question", "")
@@ -92,7 +93,7 @@ def practise_again(request: HttpRequest, interview_id: object) -> HttpResponse:
 
 @login_required
 @require_POST
-def share_create(request: HttpRequest, interview_id: object) -> HttpResponse:
+def share_create(request: HttpRequest, interview_id: InterviewId) -> HttpResponse:
     interview = interview_for_page(request, interview_id)
     try:
         share = feedback.report_share_create(
@@ -111,7 +112,7 @@ def share_create(request: HttpRequest, interview_id: object) -> HttpResponse:
 
 @login_required
 @require_POST
-def share_revoke(request: HttpRequest, interview_id: object, share_id: int) -> HttpResponse:
+def share_revoke(request: HttpRequest, interview_id: InterviewId, share_id: int) -> HttpResponse:
     interview = interview_for_page(request, interview_id)
     try:
         feedback.report_share_revoke(interview=interview, actor=request.user, share_id=share_id)
@@ -153,7 +154,7 @@ def shared_report(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _shared_recording(share: object) -> object:
+def _shared_recording(share: ReportShare | None) -> Recording | None:
     # Only a live link (the lookup also finds revoked and expired ones, to say so) whose owner
     # ticked "include the recording".
     if share is None or not share.is_valid or not share.include_recording:
@@ -174,14 +175,9 @@ def shared_recording(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def recording_delete(request: HttpRequest, interview_id: object) -> HttpResponse:
+def recording_delete(request: HttpRequest, interview_id: InterviewId) -> HttpResponse:
     """The owner's Delete button on the report; anyone else gets 404, as from the API."""
-    try:
-        interview = recordings.interview_for_recording(
-            interview_id=interview_id, actor=request.user
-        )
-    except recordings.RecordingError as exc:
-        raise Http404(exc.message) from exc
+    interview = recordings.interview_for_recording(interview_id=interview_id, actor=request.user)
     if recordings.recording_delete(interview=interview):
         messages.success(request, "The recording is deleted.")
     return redirect(reverse("interview-detail", kwargs={"interview_id": interview.pk}))

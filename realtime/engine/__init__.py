@@ -6,21 +6,14 @@ unchanged against it and against OpenAI. It never touches the database: the call
 server key (the web app's own OPENAI_API_KEY), so it runs as its own process or test thread.
 
 Modules: `protocol` (wire format and validation), `script` (what the interviewer says), `audio`
-(voice and speech detection), `conversation` (one call's events), `server` (HTTP and running).
+(voice and speech detection), `conversation` (one call's events), `server` (HTTP), `runner` (running it); `specs` checks bodies.
 """
 
 from __future__ import annotations
 
 from .protocol import EngineConfig
-from .server import (
-    DEFAULT_HOST,
-    DEFAULT_PORT,
-    Engine,
-    EngineThread,
-    config_build,
-    engine_run,
-    engine_serve,
-)
+from .runner import EngineThread, config_build, engine_run, engine_serve
+from .server import DEFAULT_HOST, DEFAULT_PORT, Engine
 
 __all__ = [
     "DEFAULT_HOST",

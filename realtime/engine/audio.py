@@ -55,14 +55,15 @@ def wav_to_pcm(wav: bytes, *, rate: int) -> bytes:
     return bytes(out)
 
 
-async def speech_synthesize(text: str) -> bytes:
-    """PCM for a line: espeak-ng when installed, a short tone otherwise or on any failure."""
+async def speech_synthesize(text: str, *, voice: str = "en-us") -> bytes:
+    """PCM for a line in an espeak-ng voice when installed, a short tone otherwise or on any
+    failure."""
     espeak = shutil.which("espeak-ng")
     if not espeak:
         return tone_pcm()
     try:
         process = await asyncio.create_subprocess_exec(
-            espeak, "-v", "en-us", "-s", "170", "--stdout", text,
+            espeak, "-v", voice, "-s", "170", "--stdout", text,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
         wav, _ = await asyncio.wait_for(process.communicate(), timeout=5)

@@ -21,6 +21,7 @@ from .audio import (
     speech_synthesize,
 )
 from .case_script import CaseScript
+from .lines import Lines, lines_for, session_language, transcription_language
 from .protocol import merge, new_id, session_problem
 from .script import interview_script, is_answer
 
@@ -83,8 +84,11 @@ class Interviewer:
         self.voice = InterviewerVoice()
         self.channel: Any = None
         self.sinks: set[Sink] = set()
-        self.script = interview_script(session.get("instructions", ""))
-        self.case = CaseScript.from_instructions(session.get("instructions", ""))
+        self.language: Lines = lines_for(session_language(session))
+        self.script = interview_script(session.get("instructions", ""), self.language.language)
+        self.case = CaseScript.from_instructions(
+            session.get("instructions", ""), self.language.language
+        )
         self.detector = SpeechDetector.from_session(session)
         self.lines_spoken = 0
         self.answered = False
@@ -190,9 +194,13 @@ class Interviewer:
             k: v for k, v in changes.items() if k not in ("id", "object", "expires_at", "model")
         }
         self.session = merge(self.session, changes)
-        if "instructions" in changes:
-            old, self.script = self.script, interview_script(self.session.get("instructions", ""))
+        language = lines_for(session_language(self.session))
+        if "instructions" in changes or language != self.language:
+            self.language = language
+            old = self.script
+            self.script = interview_script(self.session.get("instructions", ""), language.language)
             self.script.position, self.script.probed = old.position, old.probed
+            self.script.resume = old.resume  # a resumed call welcomes back once, not per update
         self.detector = SpeechDetector.from_session(self.session)
         self.send("session.updated", session=self.session)
 
@@ -302,7 +310,9 @@ class Interviewer:
                 text, self.unsaid = self.unsaid, None  # a cancelled line is said again
             elif self.lines_spoken == 0 or self.answered:
                 # Case rules first (a hint or a fact asked for); the script waits for them.
-                self.case = self.case.for_instructions(self.session.get("instructions", ""))
+                self.case = self.case.for_instructions(
+                    self.session.get("instructions", ""), self.language.language
+                )
                 text, scripted = self.case.line(
                     heard=self.heard_text(),
                     first=self.lines_spoken == 0,
@@ -310,7 +320,7 @@ class Interviewer:
                 )
                 self.lines_spoken += scripted
             else:
-                text = "Take your time. I'm listening."
+                text = self.language.listening
             self.answered = False
             self.heard = []
             if not await self.response_speak(text):
@@ -341,7 +351,7 @@ class Interviewer:
         """One assistant turn with the event sequence the GA API sends over WebRTC; False when a
         response.cancel ended it."""
         response_id, item_id = new_id("resp_"), new_id("item_")
-        synthesis = asyncio.ensure_future(speech_synthesize(text))
+        synthesis = asyncio.ensure_future(speech_synthesize(text, voice=self.language.voice))
         ids = {
             "response_id": response_id,
             "item_id": item_id,
@@ -542,7 +552,9 @@ class Interviewer:
         if pcm and not transcriber.failed:
             try:
                 heard = await transcriber.transcribe_async(
-                    pcm, language=config.get("language"), prompt=config.get("prompt") or ""
+                    pcm,
+                    language=transcription_language(config),
+                    prompt=config.get("prompt") or "",
                 )
                 text = heard.text
             except stt.LanguageUnsupported:
@@ -581,5 +593,7 @@ class Interviewer:
             transcript=text,
             usage=usage,
         )
-        if is_answer(text):  # a cough or a breath ("", "Mhm.") is no answer: no new question
+        if is_answer(
+            text, self.language
+        ):  # a cough or a breath ("", "Mhm.") is no answer: no new question
             self.turn_heard(text)

@@ -1,20 +1,18 @@
-"""The engine's HTTP surface (client_secrets, calls, hangup, the test hook) and how to run it."""
+"""The engine's HTTP surface: client_secrets, calls, hangup and the test hook (running it: `runner`)."""
 
 from __future__ import annotations
 
 import asyncio
 import copy
-import json
 import logging
 import random
 import re
 import secrets
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import BodyPartReader, WSMsgType, web
+from aiohttp import WSMsgType, web
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
 from .conversation import Interviewer, Sink
@@ -23,8 +21,10 @@ from .protocol import (
     bearer,
     key_invalid,
     merge,
+    multipart_read,
     new_id,
     openai_error,
+    sdp_problem,
     session_build,
     session_problem,
     ttl_parse,
@@ -307,54 +307,6 @@ async def client_secrets_create(request: web.Request) -> web.Response:
     )
 
 
-def sdp_problem(offer: str) -> web.Response | None:
-    if not offer.lstrip().startswith("v=0") or "\nm=" not in offer:
-        message = "The body is not an SDP offer with at least one media section."
-        return openai_error(400, message, param="sdp", code="invalid_offer")
-    return None
-
-
-async def multipart_read(request: web.Request) -> tuple[str | None, Any, web.Response | None]:
-    """The unified interface's form: (sdp, session JSON or None, error)."""
-    sdp: str | None = None
-    session: Any = None
-    try:
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader):
-                continue
-            if part.name == "sdp":
-                sdp = await part.text()
-            elif part.name == "session":
-                try:
-                    session = json.loads(await part.text())
-                except ValueError:
-                    message = "The 'session' part is not valid JSON."
-                    return (
-                        None,
-                        None,
-                        openai_error(400, message, param="session", code="invalid_json"),
-                    )
-            else:
-                message = f"Unknown parameter: '{part.name}'."
-                return (
-                    None,
-                    None,
-                    openai_error(400, message, param=part.name, code="unknown_parameter"),
-                )
-    except (ValueError, AssertionError) as exc:
-        message = f"The multipart body could not be read: {exc}"
-        return None, None, openai_error(400, message, code="invalid_multipart")
-    if sdp is None:
-        message = "Missing required parameter: 'sdp'."
-        return (
-            None,
-            None,
-            openai_error(400, message, param="sdp", code="missing_required_parameter"),
-        )
-    return sdp, session, None
-
-
 async def call_create(request: web.Request) -> web.Response:
     """Both GA forms: the offer as application/sdp with an `ek_` secret (or the server key, which
     the openai SDK sends when no session is given), or the unified interface's multipart form
@@ -510,88 +462,3 @@ async def engine_config(request: web.Request) -> web.Response:
     elif request.method != "GET":
         return openai_error(405, "Use GET or POST.")
     return web.json_response(engine.config.public())
-
-
-# --- Running it --------------------------------------------------------------------------------
-
-
-def config_build(*, api_key: str | None = None, **knobs: Any) -> EngineConfig:
-    """An EngineConfig whose key defaults to the web app's own OPENAI_API_KEY setting."""
-    if api_key is None:
-        from django.conf import settings
-
-        api_key = settings.OPENAI_API_KEY
-    return EngineConfig(api_key=api_key, **knobs)
-
-
-async def engine_serve(
-    *,
-    config: EngineConfig,
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
-    stop: asyncio.Event | None = None,
-) -> None:
-    """Serve until `stop` is set (the command sets it on SIGINT/SIGTERM)."""
-    runner = web.AppRunner(Engine(config).app(), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    log.info("local realtime engine on http://%s:%s/v1", host, port)
-    try:
-        await (stop or asyncio.Event()).wait()
-    finally:
-        await runner.cleanup()
-
-
-class EngineThread:
-    """The engine on its own event loop in a daemon thread, for tests and benchmarks."""
-
-    def __init__(self, *, config: EngineConfig, host: str, port: int) -> None:
-        self.engine = Engine(config)
-        self.host, self.port = host, port
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self._serve, name="realtime-engine", daemon=True)
-        self.ready = threading.Event()
-        self.failure: BaseException | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}/v1"
-
-    @property
-    def config(self) -> EngineConfig:
-        return self.engine.config
-
-    def start(self) -> EngineThread:
-        self.thread.start()
-        if not self.ready.wait(10) or self.failure is not None:
-            raise RuntimeError(f"the realtime engine did not start: {self.failure}")
-        return self
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        runner = web.AppRunner(self.engine.app(), access_log=None)
-        try:
-            self.loop.run_until_complete(runner.setup())
-            self.loop.run_until_complete(web.TCPSite(runner, self.host, self.port).start())
-            self.port = runner.addresses[0][1]  # the real port when 0 was asked for
-        except BaseException as exc:  # reported to start() in the caller's thread
-            self.failure = exc
-            self.ready.set()
-            return
-        self.ready.set()
-        self.loop.run_forever()
-        self.loop.run_until_complete(runner.cleanup())
-        self.loop.close()
-
-    def stop(self) -> None:
-        if self.thread.is_alive():
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self.thread.join(10)
-
-
-def engine_run(
-    *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, api_key: str | None = None, **knobs: Any
-) -> EngineThread:
-    """Start the engine in a background thread (port=0 picks a free port); call .stop() after."""
-    config = config_build(api_key=api_key, **knobs)
-    return EngineThread(config=config, host=host, port=port).start()

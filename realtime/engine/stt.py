@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .lines import lines_for
+
 log = logging.getLogger("vocahire.engine")
 
 SAMPLE_RATE = 16000  # what Whisper takes
@@ -39,9 +41,7 @@ DEFAULT_MODEL_SHA256 = {
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
 # Whisper was trained on transcripts that leave fillers out; a prompt written with them makes it
 # keep many (not all) of the candidate's, so filler counts built on this are a floor.
-FILLER_PROMPT = (
-    "Um, so, uh, I mean, like, we, um, basically shipped it. Uh, you know, it was, like, hmm, fine."
-)
+FILLER_PROMPT = lines_for("en").filler_prompt
 # Whisper's captions for non-speech ("[BLANK_AUDIO]", "(beeping)", "*music*") are not words said.
 NON_SPEECH = re.compile(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|♪+")
 NO_SPEECH_MAX = 0.6  # segments more likely silence than speech are dropped
@@ -125,6 +125,12 @@ def model_verify(source: ModelSource) -> None:
             raise TranscriberUnavailable(f"{file} does not match its sha256; reinstall the package")
 
 
+def filler_prompt(language: str | None) -> str:
+    """The prompt that keeps fillers, written in the language (an English one would pull the
+    transcript towards English)."""
+    return lines_for(language).filler_prompt if language else FILLER_PROMPT
+
+
 def transcript_clean(text: str) -> str:
     return re.sub(r"\s+", " ", NON_SPEECH.sub(" ", text)).strip()
 
@@ -162,6 +168,12 @@ class Transcriber:
             return f"none: {exc}"
         return f"faster-whisper {faster_whisper.__version__}, {source.label}, int8 on CPU"
 
+    def languages_heard(self) -> str:
+        """Which interview languages the loaded model transcribes, for the start-up line."""
+        if self.model is not None and not self.model.model.is_multilingual:
+            return "English only: speech in other languages is reported as untranscribed"
+        return "multilingual: told each interview's language"
+
     def load(self) -> None:
         """Load the model (once); raise TranscriberUnavailable when it cannot be."""
         with self._lock:
@@ -176,7 +188,7 @@ class Transcriber:
             except Exception as exc:  # CTranslate2 and tokenizers raise assorted types
                 self.failure = f"the model could not be loaded: {exc}"
             else:
-                log.info("speech to text: %s", self.describe())
+                log.info("speech to text: %s (%s)", self.describe(), self.languages_heard())
                 return
             # Said once per process; every later turn falls back quietly.
             log.warning(
@@ -205,7 +217,10 @@ class Transcriber:
         return model
 
     def transcribe(self, pcm: bytes, *, language: str | None = None, prompt: str = "") -> str:
-        """Text of 16 kHz mono s16 speech (blocking: call it through transcribe_async)."""
+        """Text of 16 kHz mono s16 speech (blocking: call it through transcribe_async).
+
+        `language` (ISO 639-1) is passed to Whisper, so a multilingual model transcribes that
+        language rather than guessing one; an English-only model refuses any other."""
         import numpy
 
         self.load()
@@ -221,7 +236,7 @@ class Transcriber:
             language=language or None,
             beam_size=1,
             temperature=0.0,
-            initial_prompt=f"{FILLER_PROMPT} {prompt}".strip(),
+            initial_prompt=f"{filler_prompt(language)} {prompt}".strip(),
             condition_on_previous_text=False,
             without_timestamps=True,
             vad_filter=False,  # the session's turn detection already cut the utterance

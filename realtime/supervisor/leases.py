@@ -110,7 +110,8 @@ def _lease(call: RealtimeCall) -> CallLease:
         deadline=interview.deadline or call.created_at + timedelta(minutes=60),
         created_at=call.created_at,
         offset_ms=max(0, int((call.created_at - started).total_seconds() * 1000)),
-        transcription={"model": settings.REALTIME_TRANSCRIPTION_MODEL},
+        # Restored as sent: the model told the interview's language.
+        transcription=services.transcription_config(language=interview.language),
     )
 
 

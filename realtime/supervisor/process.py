@@ -33,6 +33,7 @@ from realtime.models import RealtimeCall
 from realtime.supervisor import leases
 from realtime.supervisor.leases import UsageDelta
 from realtime.supervisor.sideband import CallWatch
+from vocahire.lib import providers
 
 log = logging.getLogger("vocahire.supervisor")
 T = TypeVar("T")
@@ -62,7 +63,7 @@ class Supervisor:
         renew_every: float | None = None,
     ) -> None:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-        self.base_url = (base_url or settings.REALTIME_BASE_URL).rstrip("/")
+        self.base_url = (base_url or providers.realtime_provider().base_url).rstrip("/")
         self.api_key = api_key or settings.OPENAI_API_KEY
         self.claim_every = claim_every
         self.renew_every = renew_every or settings.SUPERVISOR_RENEW_SECONDS

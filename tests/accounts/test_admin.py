@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Profile, User
-from tests.conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import Profile, User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

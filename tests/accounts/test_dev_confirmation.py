@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import User
 from billing.services import credits_balance
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Profile
-from tests.accounts.conftest import (
+from tests.payloads import (
     docx_with_text,
     pdf_locked,
     pdf_scanned,

@@ -7,7 +7,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 
 from billing.models import CreditAccount, LedgerEntry, Subscription
 from billing.services import billing_snapshot, credits_balance
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import PASSWORD, api_as
+from tests.factories import PASSWORD, api_as
 
 
 def test_me_for_a_candidate(candidate, django_assert_max_num_queries):

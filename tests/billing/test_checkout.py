@@ -11,7 +11,7 @@ import respx
 
 from billing.models import CreditPack, LedgerEntry, Payment, Plan, Subscription
 from billing.services import credits_balance
-from tests.billing.conftest import STRIPE_DATA
+from tests.payloads import STRIPE_DATA
 
 STRIPE_SESSIONS = "https://api.stripe.com/v1/checkout/sessions"
 

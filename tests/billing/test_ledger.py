@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from billing import services
 from billing.models import CreditAccount, LedgerEntry
 from billing.services import BillingError, InsufficientCredits
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 def _ledger_sum(user) -> int:

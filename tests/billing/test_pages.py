@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from billing import services
 from billing.models import CreditPack, Subscription
-from tests.billing.conftest import post_event, stripe_json, stripe_payment
-from tests.conftest import make_subscription
+from tests.factories import make_subscription
+from tests.payloads import post_event, stripe_json, stripe_payment
 
 STRIPE_SUBSCRIPTION = "sub_1SQa9bHx7rT2kP9uSub00001"
 

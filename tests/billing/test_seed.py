@@ -5,7 +5,7 @@ from __future__ import annotations
 from billing.models import CreditPack, LedgerEntry, Plan
 from billing.seed import demo_billing_seed
 from billing.services import credits_balance
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 def test_seed_is_idempotent(db):

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from accounts.models import User
 from billing.models import LedgerEntry
 from billing.services import credits_balance
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def _signup(client, email: str):

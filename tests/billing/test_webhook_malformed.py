@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from billing.models import WebhookEvent
-from tests.billing.conftest import WEBHOOK_URL, stripe_signature
+from tests.payloads import WEBHOOK_URL, stripe_signature
 
 pytestmark = pytest.mark.django_db
 

@@ -13,14 +13,8 @@ from django.test import Client
 
 from billing.models import CreditPack, LedgerEntry, Payment, Plan, Subscription, WebhookEvent
 from billing.services import credits_balance
-from tests.billing.conftest import (
-    WEBHOOK_URL,
-    post_event,
-    stripe_json,
-    stripe_payment,
-    stripe_signature,
-)
-from tests.conftest import make_user
+from tests.factories import make_user
+from tests.payloads import WEBHOOK_URL, post_event, stripe_json, stripe_payment, stripe_signature
 
 PACK_SESSION = "cs_test_a1PackCheckoutSession0001"
 PLAN_SESSION = "cs_test_b1PlanCheckoutSession0001"

@@ -16,16 +16,9 @@ from pathlib import Path
 import pytest
 
 from realtime.supervisor.process import SupervisorThread
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, STAGE_REPORT
 from vocahire.lib.breaker import breaker_reset
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 ENGINE_DEFAULTS = {
@@ -35,9 +28,6 @@ ENGINE_DEFAULTS = {
     "latency_ms": 0,
     "failure_rate": 0,
 }
-
-# Start-to-active per stage, collected by the tests and printed at the end of the run.
-STAGE_REPORT: list[tuple[str, list[tuple[str, int]]]] = []
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from interviews.case_library import BUNDLED_CASES_PATH, cases_import
 from interviews.models import Case, Interview
-from tests.conftest import make_subscription, make_user
 from tests.e2e.test_interview_room import INTERVIEWER_TURNS, ROOM, expect_state, sign_in
+from tests.factories import make_subscription, make_user
 
 SLUG = "nordvik-air-loss-making-route"
 HIDDEN_FACT = "4 flights a day (2 in each direction)"
@@ -105,6 +105,8 @@ def test_candidate_led_case_with_brief_hidden_data_hint_scratchpad_exhibit_and_m
     expect(page.locator('[data-role="hints"] li')).to_have_count(1)
 
     page.click('[data-action="end"]')
+
+    page.click('[data-action="confirm-end"]')  # the End dialog
     page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
     interview.refresh_from_db()
     assert interview.hints_used == {"2": 1, "3": 1}

@@ -16,8 +16,8 @@ from interviews.models import Case, CaseQuestion, Interview, StageTiming, Transc
 from interviews.services import interview_create, interview_start
 from realtime.models import RealtimeCall, RealtimeSession
 from realtime.monitoring import CONNECT_STAGES
-from tests.conftest import PASSWORD, make_subscription, make_user
-from tests.e2e.conftest import STAGE_REPORT
+from tests.e2e.browser import STAGE_REPORT
+from tests.factories import PASSWORD, make_subscription, make_user
 from vocahire.lib.breaker import breaker_reset, mint_breaker
 
 ROOM = "#room"
@@ -104,6 +104,8 @@ def test_job_interview_from_sign_in_to_the_interview_page(page: Page, live_serve
     second_question = page.locator(INTERVIEWER_TURNS).nth(1).inner_text()
 
     page.click('[data-action="end"]')
+
+    page.click('[data-action="confirm-end"]')  # the End dialog
     page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
 
     interview.refresh_from_db()

@@ -12,15 +12,14 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from interviews.models import Interview, Recording, TranscriptTurn
-from tests.conftest import make_user
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.test_interview_room import (
     INTERVIEWER_TURNS,
     expect_state,
     new_job_interview,
     sign_in,
 )
-from tests.interviews.recording_factories import recordings_dir_use
+from tests.factories import make_user, recordings_dir_use
 
 SPOKEN = (
     "I led the migration of our reporting to a new warehouse, and I cut the weekly close"
@@ -105,6 +104,8 @@ def test_recorded_interview_replays_on_the_report_and_a_turn_seeks_it(
     page.wait_for_function("() => window.vocahireRecorder.uploads >= 3", timeout=20_000)
 
     page.click('[data-action="end"]')
+
+    page.click('[data-action="confirm-end"]')  # the End dialog
     page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"), timeout=30_000)
 
     recording = Recording.objects.get(interview=interview)
@@ -171,8 +172,8 @@ def test_recorded_interview_replays_on_the_report_and_a_turn_seeks_it(
 def test_a_case_interview_is_one_recording_across_its_questions(
     page: Page, live_server, settings, tmp_path, db
 ):
-    from tests.conftest import make_subscription
     from tests.e2e.test_interview_room import _case
+    from tests.factories import make_subscription
 
     recordings_dir_use(settings, tmp_path)
     user = make_user("case-voice@example.com", credits=1)

@@ -7,8 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from interviews.feedback import feedback_generate
-from tests.conftest import PASSWORD, make_user
-from tests.interviews.feedback_factories import finished_job_interview
+from tests.factories import PASSWORD, finished_job_interview, make_user
 
 
 def sign_in(page: Page, base_url: str, email: str) -> None:

@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from interviews.models import Interview, TranscriptTurn
-from tests.conftest import make_user
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.test_interview_room import expect_state, new_job_interview, sign_in
+from tests.factories import make_user
 from tests.speech import espeak_wav, heard_share
 
 # 40 words (the report needs 25 to assess), with a figure, a name and a filler.
@@ -70,6 +70,8 @@ def test_a_spoken_answer_reaches_the_live_transcript_the_stored_turns_and_the_re
     assert heard_share(ANSWER, live_text) >= 0.5, live_text
 
     page.click('[data-action="end"]')
+
+    page.click('[data-action="confirm-end"]')  # the End dialog
     page.wait_for_url(re.compile(rf"/interviews/{interview.pk}/$"))
 
     stored = TranscriptTurn.objects.filter(

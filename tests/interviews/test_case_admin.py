@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import User
 from interviews.models import Case
-from tests.interviews.case_factories import make_case
+from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
 

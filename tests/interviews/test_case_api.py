@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 
 from interviews.case_library import BUNDLED_CASES_PATH, cases_import
 from interviews.models import Case
-from tests.conftest import api_as
-from tests.interviews.case_factories import SECRET, make_case, make_cases
+from tests.factories import EVALUATOR_SECRET as SECRET
+from tests.factories import api_as, make_case, make_cases
 
 pytestmark = pytest.mark.django_db
 

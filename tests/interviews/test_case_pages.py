@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from interviews.models import Interview
-from tests.interviews.case_factories import SECRET, make_case, make_cases
+from tests.factories import EVALUATOR_SECRET as SECRET
+from tests.factories import make_case, make_cases
 
 pytestmark = pytest.mark.django_db
 

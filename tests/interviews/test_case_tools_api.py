@@ -11,8 +11,7 @@ from interviews import services
 from interviews.case_library import BUNDLED_CASES_PATH, cases_import
 from interviews.feedback import feedback_generate
 from interviews.models import Case, Interview
-from tests.conftest import api_as
-from tests.interviews.feedback_factories import turns_add
+from tests.factories import api_as, turns_add
 
 pytestmark = pytest.mark.django_db
 CASES = {c["slug"]: c for c in json.loads(BUNDLED_CASES_PATH.read_text())["cases"]}
@@ -125,7 +124,7 @@ def test_anyone_signed_in_can_run_the_free_case_but_not_the_others(
     assert (started.status_code, started.json()["status"]) == (200, "in_progress")
     assert (refused.status_code, refused.json()["code"]) == (403, "subscription_required")
     free.refresh_from_db()
-    assert services.interview_case_access_ok(interview=free, actor=candidate) is True
+    assert free.can_be_run_by(candidate) is True
     client.force_login(candidate)
     page = client.get("/cases/bakery-bread-waste/").content.decode()
     assert 'data-role="free-case"' in page

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.interviews.lifecycle_factories import (
+from tests.factories import (
     case_interview,
     job_interview,
-    make_case,
     started_case_interview,
     started_job_interview,
 )
+from tests.factories import coffee_case as make_case
 
 pytestmark = pytest.mark.django_db
 

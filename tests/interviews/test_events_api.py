@@ -9,8 +9,7 @@ import pytest
 from interviews.models import Interview, StageTiming, TranscriptTurn
 from interviews.services import TURN_TEXT_MAX
 from interviews.signals import interview_call_reported
-from tests.conftest import api_as
-from tests.interviews.lifecycle_factories import job_interview, started_job_interview
+from tests.factories import api_as, job_interview, started_job_interview
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +210,7 @@ def test_the_same_batch_sent_concurrently_is_stored_once(postgres_only):
 
     from django.db import connection
 
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     owner = make_user("racer@example.com", credits=1)
     interview = started_job_interview(owner)

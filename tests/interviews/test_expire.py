@@ -13,7 +13,7 @@ from billing import services as billing
 from interviews import services
 from interviews.models import Interview
 from interviews.tasks import expire_interviews_task
-from tests.interviews.lifecycle_factories import add_turn, job_interview, started_job_interview
+from tests.factories import add_turn, job_interview, started_job_interview
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from pathlib import Path
 from interviews import feedback
 from interviews.feedback import feedback_generate
 from interviews.models import Feedback
-from tests.conftest import PASSWORD, api_as
-from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
+from tests.factories import PASSWORD, api_as, finished_case_interview, finished_job_interview
 
 
 def _url(interview, fmt: str | None = "md") -> str:
@@ -39,7 +38,7 @@ def test_markdown_export_has_setup_report_and_transcript(candidate, django_asser
         f'attachment; filename="vocahire-product-manager-{interview.ended_at.date()}.md"'
     )
     text = response.content.decode()
-    assert text.startswith("# Product manager\n\nJob interview · ")
+    assert text.startswith("# Product manager\n\nJob interview · in English · ")
     assert "length 50 s" in text
     assert "## The role\n\nJob title: Product manager" in text
     assert "> Own the roadmap for a B2B analytics product." in text

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from interviews.models import Feedback, ReportShare
-from tests.conftest import PASSWORD, make_user
-from tests.interviews.feedback_factories import finished_case_interview
+from tests.factories import PASSWORD, finished_case_interview, make_user
 
 
 def _admin_client(client) -> None:

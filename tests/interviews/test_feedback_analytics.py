@@ -7,7 +7,7 @@ import pytest
 from interviews import feedback
 from interviews.feedback import Turn
 from interviews.key_terms import key_phrases, phrases_coverage
-from tests.interviews.feedback_factories import CASE_SNAPSHOT, CASE_TURNS
+from tests.factories import CASE_SNAPSHOT, CASE_TURNS
 
 
 def _turns(rows) -> list[Turn]:

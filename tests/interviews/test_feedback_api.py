@@ -7,12 +7,7 @@ from datetime import timedelta
 
 from interviews.feedback import feedback_generate
 from interviews.report_signals import SIGNAL_NAMES
-from tests.conftest import api_as
-from tests.interviews.feedback_factories import (
-    CASE_SNAPSHOT,
-    finished_case_interview,
-    finished_job_interview,
-)
+from tests.factories import CASE_SNAPSHOT, api_as, finished_case_interview, finished_job_interview
 
 
 def _url(interview_id: object) -> str:

@@ -13,12 +13,7 @@ from django.db import connection
 
 from interviews import feedback
 from interviews.models import Feedback, Interview
-from tests.conftest import api_as
-from tests.interviews.feedback_factories import (
-    JOB_TURNS,
-    finished_case_interview,
-    finished_job_interview,
-)
+from tests.factories import JOB_TURNS, api_as, finished_case_interview, finished_job_interview
 from vocahire.lib import openai_gateway
 from vocahire.lib.breaker import breaker_call, breaker_reset
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from interviews.feedback import feedback_generate
 from interviews.models import Feedback, Interview, TranscriptTurn
-from tests.interviews.feedback_factories import finished_case_interview
+from tests.factories import finished_case_interview
 
 
 def _run(*args: str) -> str:

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from interviews.feedback import feedback_generate
 from interviews.models import Feedback, Interview
-from tests.conftest import PASSWORD
-from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
+from tests.factories import PASSWORD, finished_case_interview, finished_job_interview
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "openai"
 

@@ -7,8 +7,7 @@ import importlib
 from interviews import rubric
 from interviews.feedback import assessment_summarise, feedback_generate
 from interviews.models import Feedback
-from tests.conftest import PASSWORD, api_as
-from tests.interviews.feedback_factories import finished_case_interview
+from tests.factories import PASSWORD, api_as, finished_case_interview
 
 
 def _scores(**scores: int) -> dict:

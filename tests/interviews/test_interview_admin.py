@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
-from tests.interviews.lifecycle_factories import add_turn, started_job_interview
+from tests.factories import add_turn, started_job_interview
 
 pytestmark = pytest.mark.django_db
 

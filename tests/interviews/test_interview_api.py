@@ -8,13 +8,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from tests.conftest import api_as
-from tests.interviews.lifecycle_factories import (
-    job_interview,
-    make_case,
-    started_case_interview,
-    started_job_interview,
-)
+from tests.factories import api_as, job_interview, started_case_interview, started_job_interview
+from tests.factories import coffee_case as make_case
 
 pytestmark = pytest.mark.django_db
 

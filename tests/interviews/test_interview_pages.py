@@ -7,17 +7,19 @@ import re
 import uuid
 
 import pytest
+from django.test import override_settings
 
 from interviews import services
 from interviews.models import Interview
-from tests.interviews.lifecycle_factories import (
+from tests.factories import (
     add_turn,
     case_interview,
     job_interview,
-    make_case,
+    make_user,
     started_case_interview,
     started_job_interview,
 )
+from tests.factories import coffee_case as make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -158,9 +160,12 @@ def test_room_of_a_case_interview_carries_the_server_data(client, subscriber):
         "events": f"{api}/events",
         "complete": f"{api}/questions/{{n}}/complete",
         "end": f"{api}/end",
+        "transcript": f"{api}/transcript",
+        "me": "/api/v1/me",
         "interview_page": f"/interviews/{interview.pk}/",
         "pricing": "/billing/pricing/",
     }
+    assert (data["credit_cost"], data["start_refused"]) == (0, "")  # a subscriber's case
     assert "evaluator" not in html and "Revenue and cost branches" not in html
 
 
@@ -171,7 +176,23 @@ def test_room_of_a_started_job_interview_has_its_deadline(client, candidate):
     assert data["kind"] == "job" and data["status"] == "in_progress"
     assert data["job_title"] == "Data analyst" and data["questions"] == []
     assert data["deadline"] == interview.deadline.isoformat()
-    assert data["credit_cost"] == 1
+    assert data["credit_cost"] == 1 and data["start_refused"] == ""
+
+
+@override_settings(INTERVIEW_CREDIT_COST=2)
+def test_the_room_says_what_starting_costs_from_billings_entitlement(client):
+    rich, broke = make_user("rich@example.com", credits=5), make_user("broke@example.com")
+    client.force_login(rich)
+    html = client.get(f"/interviews/{job_interview(rich).pk}/room/").content.decode()
+    assert _room_data(html)["credit_cost"] == 2 and "Starting uses 2 credits" in html
+    # The End dialog says the same cost, and that the report follows.
+    assert "Starting used 2 credits; ending does not use another." in html
+    assert "Your report follows" in html
+
+    client.force_login(broke)
+    html = client.get(f"/interviews/{job_interview(broke).pk}/room/").content.decode()
+    refused = _room_data(html)["start_refused"]
+    assert "credit" in refused and refused in html  # said before Start, not after
 
 
 def test_interview_page_shows_only_the_questions_already_asked_until_the_end(client, subscriber):

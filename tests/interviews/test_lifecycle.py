@@ -9,15 +9,16 @@ from billing.models import LedgerEntry
 from interviews import services
 from interviews.models import Interview
 from interviews.signals import interview_ended
-from tests.conftest import api_as, make_user
-from tests.interviews.lifecycle_factories import (
+from tests.factories import (
     add_turn,
+    api_as,
     case_interview,
     job_interview,
-    make_case,
+    make_user,
     started_case_interview,
     started_job_interview,
 )
+from tests.factories import coffee_case as make_case
 
 pytestmark = pytest.mark.django_db
 

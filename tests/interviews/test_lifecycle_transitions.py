@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from interviews import services
 from interviews.models import Case, Interview
-from tests.conftest import api_as, make_subscription
-from tests.interviews.lifecycle_factories import case_interview, make_case, started_case_interview
+from tests.factories import api_as, case_interview, make_subscription, started_case_interview
+from tests.factories import coffee_case as make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -111,11 +111,11 @@ def test_case_access_goes_by_the_owners_subscription_or_a_staff_actor(candidate,
     case = make_case()
     unsubscribed = case_interview(candidate, case)
     subscribed = case_interview(subscriber, case)
-    assert services.interview_case_access_ok(interview=unsubscribed, actor=candidate) is False
-    assert services.interview_case_access_ok(interview=unsubscribed, actor=staff) is True
-    assert services.interview_case_access_ok(interview=subscribed, actor=subscriber) is True
+    assert unsubscribed.can_be_run_by(candidate) is False
+    assert unsubscribed.can_be_run_by(staff) is True
+    assert subscribed.can_be_run_by(subscriber) is True
     make_subscription(candidate)
-    assert services.interview_case_access_ok(interview=unsubscribed, actor=candidate) is True
+    assert unsubscribed.can_be_run_by(candidate) is True
 
 
 def test_staff_may_start_a_case_interview_for_a_candidate_without_subscription(candidate, staff):

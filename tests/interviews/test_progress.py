@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from interviews.feedback import assessment_summarise, dimensions_for, feedback_generate
 from interviews.models import Feedback, Interview
-from tests.conftest import PASSWORD
-from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
+from tests.factories import PASSWORD, finished_case_interview, finished_job_interview
 
 
 def _login(client, user) -> None:

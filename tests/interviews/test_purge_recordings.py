@@ -15,14 +15,7 @@ from django.utils import timezone
 from interviews import recordings
 from interviews.models import Recording
 from interviews.tasks import recordings_purge_task
-from tests.conftest import make_user
-from tests.interviews.recording_factories import (
-    WEBM,
-    chunk,
-    recorded_interview,
-    recordings_dir_use,
-    upload,
-)
+from tests.factories import WEBM, chunk, make_user, recorded_interview, recordings_dir_use, upload
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,7 @@ import pytest
 from accounts.models import Profile
 from interviews import services
 from interviews.models import Interview
-from tests.conftest import api_as
-from tests.interviews.lifecycle_factories import job_interview, started_job_interview
+from tests.factories import api_as, job_interview, started_job_interview
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +135,7 @@ def test_the_profile_saves_the_preference(client, candidate):
 
 
 def test_practise_again_keeps_the_choice(client, candidate):
-    from tests.interviews.feedback_factories import finished_job_interview
+    from tests.factories import finished_job_interview
 
     interview = finished_job_interview(candidate)
     Interview.objects.filter(pk=interview.pk).update(record=True)
@@ -150,7 +149,7 @@ def test_practise_again_keeps_the_choice(client, candidate):
 def test_switching_it_off_drops_what_was_uploaded(candidate, settings, tmp_path):
     from interviews import recordings
     from interviews.models import Recording
-    from tests.interviews.recording_factories import WEBM, chunk, recordings_dir_use
+    from tests.factories import WEBM, chunk, recordings_dir_use
 
     recordings_dir_use(settings, tmp_path)
     interview = services.interview_start(

@@ -8,13 +8,13 @@ import pytest
 
 from interviews.models import Recording, RecordingChunk
 from interviews.recordings import CHUNK_MAX_BYTES
-from tests.conftest import api_as
-from tests.interviews.lifecycle_factories import started_job_interview
-from tests.interviews.recording_factories import (
+from tests.factories import (
     WEBM,
+    api_as,
     chunk,
     recorded_interview,
     recordings_dir_use,
+    started_job_interview,
 )
 
 
@@ -139,7 +139,7 @@ def test_a_first_chunk_that_is_not_webm_is_refused_by_its_content(candidate):
 
 
 def test_ogg_opus_is_accepted_but_not_mixed_with_webm(candidate):
-    from tests.interviews.recording_factories import OGG_HEAD
+    from tests.factories import OGG_HEAD
 
     interview = recorded_interview(candidate)
     client = api_as(candidate)
@@ -193,7 +193,7 @@ def test_someone_else_or_nobody_gets_404(candidate, other_candidate, api_client)
 def test_session_uploads_need_the_csrf_token(candidate, client):
     from django.test import Client
 
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     interview = recorded_interview(candidate)
     browser = Client(enforce_csrf_checks=True)
@@ -209,7 +209,7 @@ def test_a_browser_session_with_its_csrf_token_uploads(candidate):
     # The session's CSRF check reads the body before the view: an audio body must not trip it.
     from django.test import Client
 
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     interview = recorded_interview(candidate)
     browser = Client(enforce_csrf_checks=True)

@@ -7,9 +7,9 @@ import pytest
 
 from interviews import recordings
 from interviews.models import Recording, RecordingChunk
-from tests.conftest import api_as
-from tests.interviews.recording_factories import (
+from tests.factories import (
     WEBM,
+    api_as,
     chunk,
     recorded_interview,
     recording_bytes,
@@ -166,7 +166,7 @@ def _content(data: bytes):
 
 
 def test_not_enabled_is_409(candidate):
-    from tests.interviews.lifecycle_factories import started_job_interview
+    from tests.factories import started_job_interview
 
     interview = started_job_interview(candidate)
 

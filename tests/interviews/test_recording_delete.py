@@ -6,14 +6,7 @@ import pytest
 
 from interviews import recordings
 from interviews.models import Interview, Recording, RecordingChunk
-from tests.conftest import api_as
-from tests.interviews.recording_factories import (
-    WEBM,
-    chunk,
-    recorded_interview,
-    recordings_dir_use,
-    upload,
-)
+from tests.factories import WEBM, api_as, chunk, recorded_interview, recordings_dir_use, upload
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from tests.conftest import PASSWORD, api_as
-from tests.interviews.recording_factories import (
+from tests.factories import (
+    PASSWORD,
+    api_as,
     recorded_interview,
     recording_bytes,
     recordings_dir_use,
@@ -125,7 +126,7 @@ def test_nobody_signed_in_gets_404(api_client, client, recorded):
 
 def test_an_unfinished_upload_is_not_served(candidate):
     from interviews import recordings
-    from tests.interviews.recording_factories import WEBM, chunk
+    from tests.factories import WEBM, chunk
 
     interview = recorded_interview(candidate)
     recordings.recording_chunk_store(interview=interview, seq=0, content_type=WEBM, data=chunk(0))

@@ -7,9 +7,13 @@ import pytest
 
 from interviews.feedback import feedback_generate
 from interviews.models import Recording, ReportShare
-from tests.conftest import PASSWORD
-from tests.interviews.feedback_factories import finished_case_interview
-from tests.interviews.recording_factories import recording_bytes, recordings_dir_use, upload
+from tests.factories import (
+    PASSWORD,
+    finished_case_interview,
+    recording_bytes,
+    recordings_dir_use,
+    upload,
+)
 
 
 @pytest.fixture(autouse=True)

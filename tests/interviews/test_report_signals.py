@@ -5,7 +5,7 @@ from __future__ import annotations
 from interviews import feedback
 from interviews.feedback import Turn
 from interviews.report_signals import SIGNAL_NAMES, sentences, signals_measure
-from tests.interviews.feedback_factories import CASE_SNAPSHOT, CASE_TURNS
+from tests.factories import CASE_SNAPSHOT, CASE_TURNS
 
 STAR = (
     "When I was at my last job, our team was losing customers every month. "

@@ -8,8 +8,9 @@ from interviews import services
 from interviews.feedback import assessment_summarise, feedback_generate
 from interviews.models import Feedback, Interview
 from interviews.rubric import CASE_DIMENSIONS
-from tests.conftest import PASSWORD, api_as
-from tests.interviews.feedback_factories import (
+from tests.factories import (
+    PASSWORD,
+    api_as,
     finished_case_interview,
     finished_job_interview,
     turns_add,

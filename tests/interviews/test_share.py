@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from interviews.feedback import SHARE_DAYS, feedback_generate
 from interviews.models import ReportShare
-from tests.conftest import PASSWORD
-from tests.interviews.feedback_factories import finished_case_interview
+from tests.factories import PASSWORD, finished_case_interview
 
 
 def _login(client, user) -> None:

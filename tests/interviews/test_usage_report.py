@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from billing import services as billing
 from interviews.models import Interview
-from tests.interviews.feedback_factories import finished_case_interview, finished_job_interview
+from tests.factories import finished_case_interview, finished_job_interview
 
 TURNS = [(1, "candidate", "I led the roadmap.", 0, 2000, "speech")]
 
@@ -68,7 +68,7 @@ def test_text_report_names_the_failures(candidate):
 
 def test_recordings_are_counted(candidate, settings, tmp_path):
     from interviews import recordings
-    from tests.interviews.recording_factories import (
+    from tests.factories import (
         WEBM,
         chunk,
         recorded_interview,

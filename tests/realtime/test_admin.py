@@ -6,7 +6,8 @@ import pytest
 
 from accounts.models import User
 from realtime.models import RealtimeSession
-from tests.realtime.conftest import job_interview_draft, jwt_client, session_url
+from tests.factories import job_interview_draft, jwt_client
+from tests.payloads import session_url
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
 LIST = "/admin/realtime/realtimesession/"

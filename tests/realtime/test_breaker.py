@@ -14,14 +14,10 @@ from django.conf import settings as django_settings
 
 from interviews.models import Interview
 from realtime.models import RealtimeSession
-from tests.realtime.conftest import (
-    case_interview_started,
-    jwt_client,
-    make_case,
-    openai_json,
-    token_url,
-    upstream_error,
-)
+from tests.factories import coffee_chain_case as make_case
+from tests.factories import jwt_client
+from tests.factories import started_case_interview as case_interview_started
+from tests.payloads import openai_json, token_url, upstream_error
 from vocahire.lib import breaker
 from vocahire.lib.openai_gateway import OpenAIError
 

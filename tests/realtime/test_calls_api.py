@@ -19,16 +19,10 @@ from interviews import services as lifecycle
 from interviews.models import Interview, TranscriptTurn
 from realtime import services
 from realtime.models import RealtimeCall
-from tests.realtime.conftest import (
-    SERVER_KEY,
-    case_interview_started,
-    job_interview_draft,
-    jwt_client,
-    make_case,
-    session_url,
-    token_url,
-    upstream_error,
-)
+from tests.factories import coffee_chain_case as make_case
+from tests.factories import job_interview_draft, jwt_client
+from tests.factories import started_case_interview as case_interview_started
+from tests.payloads import SERVER_KEY, session_url, token_url, upstream_error
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
 
@@ -392,9 +386,10 @@ def test_call_query_counts(candidate, calls_route, hangup_route, django_assert_n
     interview = job_interview_draft(candidate)
     client = jwt_client(candidate)
     assert post_offer(client, calls_url(interview)).status_code == 201
-    # A reconnect: JWT user; interview + owner + profile (the mint's columns); RealtimeCall INSERT;
-    # the live call it replaces (SELECT) ended (UPDATE), and hung up upstream.
-    with django_assert_num_queries(5):
+    # A reconnect: JWT user; interview + owner + profile (the mint's columns); the turns so far
+    # (realtime/resume.py); RealtimeCall INSERT; the live call it replaces (SELECT) ended
+    # (UPDATE), and hung up upstream.
+    with django_assert_num_queries(6):
         assert post_offer(client, calls_url(interview)).status_code == 201
 
 

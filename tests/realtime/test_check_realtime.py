@@ -8,7 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.realtime.conftest import SECRET, upstream_error
+from tests.payloads import CLIENT_SECRET as SECRET
+from tests.payloads import upstream_error
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
 
@@ -42,7 +43,7 @@ def test_reports_upstreams_transcriber_against_openai(mint_route):
 
     call_command("check_realtime", stdout=out)
 
-    assert "transcriber: upstream (gpt-4o-mini-transcribe)" in out.getvalue()
+    assert "transcriber: upstream (gpt-live-transcribe)" in out.getvalue()
 
 
 def test_reports_the_local_engines_model_with_its_files_checked(mint_route, settings):

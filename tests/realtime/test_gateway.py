@@ -9,15 +9,9 @@ import httpx
 import pytest
 
 from accounts.models import Profile
-from tests.realtime.conftest import (
-    SECRET,
-    SERVER_KEY,
-    job_interview_draft,
-    jwt_client,
-    openai_json,
-    session_url,
-    upstream_error,
-)
+from tests.factories import job_interview_draft, jwt_client
+from tests.payloads import CLIENT_SECRET as SECRET
+from tests.payloads import SERVER_KEY, openai_json, session_url, upstream_error
 from vocahire.lib import openai_gateway as gateway
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
@@ -57,7 +51,7 @@ def test_job_mint_sends_the_ga_session_body(candidate, mint_route):
             "instructions": interview.instructions_snapshot["job"],
             "audio": {
                 "input": {
-                    "transcription": {"model": "gpt-4o-mini-transcribe"},
+                    "transcription": {"model": "gpt-live-transcribe", "languages": ["en"]},
                     "turn_detection": {
                         "type": "server_vad",
                         "threshold": 0.5,

@@ -16,12 +16,8 @@ from django.utils import timezone
 
 from interviews.models import Interview
 from realtime.tasks import call_hangup_task
-from tests.realtime.conftest import (
-    job_interview_draft,
-    jwt_client,
-    session_url,
-    upstream_error,
-)
+from tests.factories import job_interview_draft, jwt_client
+from tests.payloads import session_url, upstream_error
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
 

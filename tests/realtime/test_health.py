@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from tests.realtime.conftest import job_interview_draft, jwt_client, session_url
+from tests.factories import job_interview_draft, jwt_client
+from tests.payloads import session_url
 from vocahire.lib.breaker import mint_breaker
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")

@@ -21,14 +21,9 @@ from billing.models import LedgerEntry
 from interviews import services as lifecycle
 from interviews.models import Interview
 from realtime.models import RealtimeSession
-from tests.realtime.conftest import (
-    SECRET,
-    job_interview_draft,
-    jwt_client,
-    openai_json,
-    session_url,
-    upstream_error,
-)
+from tests.factories import job_interview_draft, jwt_client
+from tests.payloads import CLIENT_SECRET as SECRET
+from tests.payloads import openai_json, session_url, upstream_error
 from vocahire.lib.breaker import mint_breaker
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")
@@ -182,7 +177,7 @@ def test_the_secret_is_never_logged_nor_stored(candidate, upstream, caplog):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_mints_charge_once(postgres_only, upstream):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     user = make_user("racer@example.com", credits=3)
     upstream.post("/realtime/client_secrets").mock(return_value=OK)
@@ -325,7 +320,7 @@ def test_concurrent_first_mints_some_failing_leave_exactly_one_paid_start(postgr
     # Real threads on PostgreSQL: half the first mints fail upstream (and revert what they may),
     # half succeed. Whatever the interleaving, the interview ends up started, minted and paid
     # for exactly once, and every failed mint was answered as a failure.
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     user = make_user("racer2@example.com", credits=3)
     interview = job_interview_draft(user)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from interviews import services as lifecycle
 from interviews.models import Interview, StageTiming
 from realtime.models import RealtimeCall
-from tests.conftest import make_user
+from tests.factories import make_user
 
 URL = "/admin-tools/stage-timings/"
 

@@ -23,7 +23,7 @@ from interviews.models import Interview, TranscriptTurn
 from realtime.engine import engine_run
 from realtime.models import RealtimeCall
 from realtime.supervisor.process import SupervisorThread
-from tests.realtime.conftest import job_interview_draft, jwt_client
+from tests.factories import job_interview_draft, jwt_client
 from tests.realtime.test_engine_call import Candidate
 from vocahire.lib.breaker import breaker_reset
 

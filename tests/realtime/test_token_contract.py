@@ -19,17 +19,12 @@ from billing.models import Subscription
 from interviews import services as lifecycle
 from interviews.models import Interview
 from realtime.models import RealtimeSession
-from tests.conftest import PASSWORD, api_as
-from tests.realtime.conftest import (
-    BASE,
-    SECRET,
-    case_interview_started,
-    jwt_client,
-    make_case,
-    openai_json,
-    token_url,
-    upstream_error,
-)
+from tests.factories import PASSWORD, api_as, jwt_client
+from tests.factories import coffee_chain_case as make_case
+from tests.factories import started_case_interview as case_interview_started
+from tests.payloads import CLIENT_SECRET as SECRET
+from tests.payloads import OPENAI_BASE as BASE
+from tests.payloads import openai_json, token_url, upstream_error
 from vocahire.lib.breaker import mint_breaker
 
 pytestmark = pytest.mark.usefixtures("realtime_settings")

@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 
-from tests.conftest import api_as
+from tests.factories import api_as
 
 pytestmark = pytest.mark.django_db
 

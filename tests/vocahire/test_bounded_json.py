@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import api_as
+from tests.factories import api_as
 
 pytestmark = pytest.mark.django_db
 

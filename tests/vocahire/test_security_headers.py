@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from tests.interviews.lifecycle_factories import job_interview
+from tests.factories import job_interview
 
 pytestmark = pytest.mark.django_db
 

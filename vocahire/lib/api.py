@@ -9,20 +9,20 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 from rest_framework_simplejwt.exceptions import AuthenticationFailed as JwtAuthenticationFailed
 
+from vocahire.lib.errors import AppError
 from vocahire.lib.middleware import DATABASE_UNAVAILABLE_ERRORS
 
 
-class ApiError(exceptions.APIException):
-    """An error with our own code and status, raised by API views from service errors."""
+class ApiError(AppError):
+    """An error the API layer itself raises (a bad header, a missing body): an AppError."""
 
     def __init__(
         self, detail: str, code: str, status_code: int = 400, headers: dict | None = None
     ) -> None:
-        super().__init__(detail=detail, code=code)
-        self.status_code = status_code
-        self.headers = headers or {}
+        super().__init__(detail, code, status_code, headers=headers)
 
 
 _DEFAULT_CODES = {
@@ -80,6 +80,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )
+    if isinstance(exc, AppError):  # every service error, rendered here once
+        set_rollback()
+        return Response(exc.body(), status=exc.status, headers=exc.headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -87,11 +90,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, ApiError):
-        response.data = {"detail": str(exc.detail), "code": exc.detail.code}
-        for key, value in exc.headers.items():
-            response[key] = value
-        return response
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
             "detail": _flatten(exc.detail) or "The request is not valid.",

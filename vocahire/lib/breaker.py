@@ -22,7 +22,7 @@ import pybreaker
 from django.conf import settings
 from redis.exceptions import RedisError
 
-from vocahire.lib.openai_gateway import OpenAIError
+from vocahire.lib.openai_errors import OpenAIError
 
 logger = logging.getLogger(__name__)
 

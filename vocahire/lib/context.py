@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from vocahire.lib import providers
 
 
 def site(request: HttpRequest) -> dict:
     """Values every page needs: the realtime provider label."""
     return {
-        "REALTIME_PROVIDER": settings.REALTIME_PROVIDER,
+        "REALTIME_PROVIDER": providers.realtime_provider().name,
     }

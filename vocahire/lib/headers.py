@@ -12,18 +12,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django_permissions_policy import PermissionsPolicyMiddleware
 
-
-def url_origin(url: str) -> str:
-    """scheme://host[:port] of a URL (what CSP source lists name)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+from vocahire.lib import providers
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -36,7 +31,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         update = dict(parts.update or {})
         update["connect-src"] = [
             *update.get("connect-src", []),
-            url_origin(settings.REALTIME_BASE_URL),
+            providers.realtime_provider().origin,
         ]
         parts.update = update
         return parts

@@ -20,23 +20,13 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from vocahire.lib import breaker, providers
+from vocahire.lib.openai_errors import OpenAIError  # noqa: F401 - re-exported: gateway.OpenAIError
+from vocahire.lib.types import UserId
+
 RETRY_AFTER_CAP_SECONDS = 2.0
 _JITTER_SECONDS = (0.05, 0.25)
 _CALL_ID = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
-
-
-class OpenAIError(Exception):
-    """An upstream call failed; `retryable` says whether trying again can help."""
-
-    def __init__(self, message: str, code: str, status: int | None, retryable: bool) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
-        self.retryable = retryable
-
-    def __repr__(self) -> str:
-        return f"OpenAIError(code={self.code!r}, status={self.status}, retryable={self.retryable})"
 
 
 @dataclass(frozen=True)
@@ -76,15 +66,13 @@ def _http() -> httpx.Client:
     return _client
 
 
-def safety_identifier_for(*, user_id: object) -> str:
+def safety_identifier_for(*, user_id: UserId) -> str:
     """A stable hash of our user id: lets OpenAI tell users apart without learning who they are."""
     return hashlib.sha256(f"vocahire:{user_id}".encode()).hexdigest()
 
 
 def _url(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.REALTIME_BASE_URL.rstrip('/')}/{path.lstrip('/')}"
+    return providers.realtime_provider().url(path)
 
 
 def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -261,9 +249,7 @@ def _output_text(body: dict[str, Any]) -> tuple[str, str]:
 
 
 def _breaker_open() -> bool:
-    from vocahire.lib.breaker import breaker_state  # the breaker module imports this one
-
-    return breaker_state() == "open"
+    return breaker.breaker_state() == "open"
 
 
 def responses_create(
@@ -287,7 +273,7 @@ def responses_create(
     text_format = {"type": "json_schema", "name": schema_name, "strict": True, "schema": schema}
     response = request(
         "POST",
-        f"{settings.OPENAI_BASE_URL.rstrip('/')}/responses",  # any OpenAI-compatible endpoint
+        providers.responses_url(),  # OpenAI or any OpenAI-compatible endpoint
         json={
             "model": model,
             "instructions": instructions,

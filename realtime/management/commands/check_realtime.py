@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from realtime.engine import stt
 from realtime.services import realtime_session_config
 from vocahire.lib import openai_gateway as gateway
+from vocahire.lib import providers
 from vocahire.lib.breaker import breaker_retry_after, breaker_state
 
 
@@ -22,7 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         state = breaker_state()
-        self.stdout.write(f"upstream: {settings.REALTIME_BASE_URL} ({settings.REALTIME_PROVIDER})")
+        provider = providers.realtime_provider()
+        self.stdout.write(f"upstream: {provider.base_url} ({provider.name})")
         self.stdout.write(f"breaker:  {state}" + self._retry_note(state))
         self.stdout.write(f"transcriber: {self._transcriber()}")
         session = realtime_session_config(
@@ -50,7 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("OK: the upstream minted a client secret."))
 
     def _transcriber(self) -> str:
-        if settings.REALTIME_PROVIDER != "local":
+        if not providers.realtime_provider().is_local:
             return f"upstream ({settings.REALTIME_TRANSCRIPTION_MODEL})"
         # The local engine's: the same settings, so the same model it loads (files checked, the
         # weights not loaded here).

@@ -7,10 +7,10 @@ import logging
 import signal
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from realtime.supervisor.process import supervisor_run
+from vocahire.lib import providers
 
 
 class Command(BaseCommand):
@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.basicConfig(level=logging.INFO, format="supervisor %(levelname)s %(message)s")
-        self.stdout.write(f"Call supervisor for {settings.REALTIME_BASE_URL} (Ctrl-C stops it)")
+        self.stdout.write(
+            f"Call supervisor for {providers.realtime_provider().base_url} (Ctrl-C stops it)"
+        )
         asyncio.run(self._serve())
         self.stdout.write("Call supervisor stopped.")
 
