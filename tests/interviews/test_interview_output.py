@@ -8,11 +8,7 @@ from rest_framework import serializers
 from interviews import services
 from interviews.api.interviews import InterviewOutput
 from interviews.models import Interview
-from tests.interviews.lifecycle_factories import (
-    job_interview,
-    started_case_interview,
-    started_job_interview,
-)
+from tests.factories import job_interview, started_case_interview, started_job_interview
 from vocahire.lib.output import plain_value
 
 pytestmark = pytest.mark.django_db
