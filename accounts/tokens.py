@@ -12,15 +12,21 @@ row could live (so a request that read the old row just before the change cannot
 and a logout, a password change or a deactivation holds on the very next request in every
 process. Without Redis (the embedded default, or Redis unreachable) nothing is cached: a cache in
 one process's memory cannot hear another process's revocation.
+
+An access token's signature is checked once per process: the same bytes verified under the same
+signing settings verify the same way, so a token seen before is only checked for expiry again
+(its claims are still compared with the user row on every request, as above).
 """
 
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt import tokens as jwt_tokens
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -32,6 +38,18 @@ from accounts.models import User
 
 VERSION_CLAIM = "ver"
 USER_CACHE_SECONDS = 60
+VERIFIED_TOKENS_MAX = 4096  # per process; a full cache starts over
+
+# raw access token -> the token simplejwt verified from it (signature, claims), this process
+_verified: dict[bytes, Token] = {}
+
+
+def _signing_changed(*, setting: str, **kwargs: object) -> None:
+    if setting in ("SIMPLE_JWT", "SECRET_KEY"):
+        _verified.clear()
+
+
+setting_changed.connect(_signing_changed, dispatch_uid="accounts.tokens.signing_changed")
 
 
 def _user_cache_key(user_id: object) -> str:
@@ -101,6 +119,22 @@ def refresh_token_user(*, raw: str) -> User:
 
 class VersionedJWTAuthentication(JWTAuthentication):
     """simplejwt's authentication, refusing tokens from before a logout or password change."""
+
+    def get_validated_token(self, raw_token: bytes) -> Token:
+        """simplejwt's checks, the signature and claims once per token and process, the expiry
+        on every request (with simplejwt's own rule and leeway)."""
+        token = _verified.get(raw_token)
+        if token is not None:
+            try:
+                token.check_exp(current_time=jwt_tokens.aware_utcnow())
+                return token
+            except TokenError:
+                _verified.pop(raw_token, None)  # simplejwt's own path says why, below
+        token = super().get_validated_token(raw_token)
+        if len(_verified) >= VERIFIED_TOKENS_MAX:
+            _verified.clear()
+        _verified[raw_token] = token
+        return token
 
     def get_user(self, validated_token: Token) -> User:
         user = self._user_cached(validated_token)
