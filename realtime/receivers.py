@@ -45,15 +45,16 @@ def hangup_at_deadline(
 def hangup_on_end(
     sender: Any, *, interview_id: str, call_id: str, reason: str = "", **kwargs: Any
 ) -> None:
-    """Hang up the interview's calls (reported and supervised) as soon as the interview ends."""
-    if call_id:
-        _hangup_now(call_id)
+    """Hang up the interview's calls (reported and supervised) as soon as the interview ends,
+    each once: a reported call id that is also a supervised call's is not hung up twice."""
     why = (
         RealtimeCall.EndReason.TIME_LIMIT
         if reason == "time_limit"
         else RealtimeCall.EndReason.ENDED
     )
-    _supervised_calls_end(RealtimeCall.objects.filter(interview_id=interview_id), why)
+    hung_up = _supervised_calls_end(RealtimeCall.objects.filter(interview_id=interview_id), why)
+    if call_id and call_id not in hung_up:
+        _hangup_now(call_id)
 
 
 @receiver(interview_question_completed, dispatch_uid="realtime.hangup_on_next_question")
@@ -65,15 +66,17 @@ def hangup_on_next_question(
     _supervised_calls_end(calls, "next_question")
 
 
-def _supervised_calls_end(calls: Any, reason: str) -> None:
+def _supervised_calls_end(calls: Any, reason: str) -> set[str]:
+    """End the live supervised calls among `calls`; the upstream call ids hung up."""
     live = list(calls.live().values_list("pk", "upstream_call_id"))
     if not live:
-        return
+        return set()
     RealtimeCall.objects.filter(pk__in=[pk for pk, _ in live], status="live").update(
         status=RealtimeCall.Status.ENDED, end_reason=reason, ended_at=timezone.now()
     )
     for _, upstream_call_id in live:
         _hangup_now(upstream_call_id)
+    return {upstream_call_id for _, upstream_call_id in live}
 
 
 def _hangup_now(call_id: str) -> None:

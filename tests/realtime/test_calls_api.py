@@ -292,6 +292,28 @@ def test_end_and_complete_hang_up_the_live_calls_themselves(
     assert hangup_route.call_count == 2
 
 
+def test_end_hangs_up_a_reported_supervised_call_once(
+    candidate, calls_route, hangup_route, django_capture_on_commit_callbacks
+):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert post_offer(client, calls_url(interview)).status_code == 201
+    upstream_id = RealtimeCall.objects.get().upstream_call_id
+    with django_capture_on_commit_callbacks(execute=True):
+        reported = client.post(
+            f"/api/v1/interviews/{interview.pk}/events",
+            {"events": [{"type": "call", "call_id": upstream_id}]},
+            format="json",
+        )
+    assert reported.status_code == 200, reported.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/api/v1/interviews/{interview.pk}/end").status_code == 200
+
+    assert RealtimeCall.objects.get().status == "ended"
+    assert hangup_route.call_count == 1
+
+
 def test_turns_posted_by_a_client_for_a_supervised_call_are_ignored(candidate, calls_route):
     interview = job_interview_draft(candidate)
     client = jwt_client(candidate)
