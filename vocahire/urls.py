@@ -16,6 +16,8 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    # First: every control request is an API request, and no page path starts with "api/".
+    path("api/v1/", include(api_patterns)),
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
@@ -25,7 +27,6 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("", include("interviews.urls")),
     path("", include("realtime.urls")),
-    path("api/v1/", include(api_patterns)),
 ]
 # MEDIA_ROOT holds only resumes: never served as files, not even under DEBUG; the owner
 # downloads theirs through /profile/resume/file/.
