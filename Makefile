@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run migrate test lint format bench clean
+.PHONY: install run migrate test lint format bench bench-load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,9 @@ clean:
 # req/s and p50/p95/p99 at concurrency 1, 8, 32 and the server overhead. Needs both services.
 bench: install
 	$(BIN)/python bench/mint.py
+
+# Load benchmark: 100, 300 and 1,000 simulated interviews (the room's supervised-call traffic)
+# against gunicorn, the call supervisor and a fake upstream on PostgreSQL + Redis; prints
+# p50/p95/p99 per endpoint, errors, req/s and the web's CPU per request. Needs both services.
+bench-load: install
+	$(BIN)/python bench/load.py

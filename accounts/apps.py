@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import schema  # noqa: F401  registers the OpenAPI auth scheme
+        # schema registers the OpenAPI auth scheme; tokens makes every process (pages, admin,
+        # Celery) forget the cached API user when a user changes, not only those that have
+        # already authenticated an API request.
+        from accounts import schema, tokens  # noqa: F401

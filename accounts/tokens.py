@@ -5,12 +5,22 @@ Refresh tokens rotate, and the one used is blacklisted. Every token carries the 
 request and every refresh: an API logout (which raises the version) or a password change or reset
 (which changes the hash) ends every token the user holds, access tokens included, at the cost of
 comparing two claims with the user row authentication loads anyway.
+
+That row is cached in Redis (USER_CACHE_SECONDS) so an API request costs no user query. Every save
+or delete of the user, and every revocation, replaces it with a tombstone for as long as a cached
+row could live (so a request that read the old row just before the change cannot cache it back),
+and a logout, a password change or a deactivation holds on the very next request in every
+process. Without Redis (the embedded default, or Redis unreachable) nothing is cached: a cache in
+one process's memory cannot hear another process's revocation.
 """
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -21,6 +31,34 @@ from rest_framework_simplejwt.utils import get_md5_hash_password
 from accounts.models import User
 
 VERSION_CLAIM = "ver"
+USER_CACHE_SECONDS = 60
+
+
+def _user_cache_key(user_id: object) -> str:
+    return f"api-user:{user_id}"
+
+
+_TOMBSTONE = "changed"
+
+
+def _user_cache_on() -> bool:
+    return bool(getattr(cache, "shared", False))  # vocahire.lib.cache.FallbackRedisCache, up
+
+
+def user_cache_forget(*, user_id: object) -> None:
+    """Stop serving the user's cached row: a tombstone now and again at commit, which the cache
+    refuses to overwrite until a row cached before the change would have expired."""
+    key = _user_cache_key(user_id)
+    cache.set(key, _TOMBSTONE, USER_CACHE_SECONDS)
+    transaction.on_commit(lambda: cache.set(key, _TOMBSTONE, USER_CACHE_SECONDS))
+
+
+def _user_changed(sender: type, instance: User, **kwargs: object) -> None:
+    user_cache_forget(user_id=instance.pk)
+
+
+post_save.connect(_user_changed, sender=User, dispatch_uid="accounts.tokens.user_saved")
+post_delete.connect(_user_changed, sender=User, dispatch_uid="accounts.tokens.user_deleted")
 
 
 def token_is_current(*, token: Token, user: User) -> bool:
@@ -44,6 +82,7 @@ def refresh_token_for(*, user: User) -> RefreshToken:
 def tokens_revoke(*, user: User) -> None:
     """End every API token the user holds: access tokens by version, refresh by blacklist too."""
     User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user_cache_forget(user_id=user.pk)
     user.refresh_from_db(fields=["token_version"])
     outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
     BlacklistedToken.objects.bulk_create(
@@ -64,7 +103,28 @@ class VersionedJWTAuthentication(JWTAuthentication):
     """simplejwt's authentication, refusing tokens from before a logout or password change."""
 
     def get_user(self, validated_token: Token) -> User:
-        user = super().get_user(validated_token)
+        user = self._user_cached(validated_token)
         if not token_is_current(token=validated_token, user=user):
             raise InvalidToken({"detail": "Token revoked.", "code": "token_not_valid"})
+        return user
+
+    def _user_cached(self, validated_token: Token) -> User:
+        """simplejwt's user lookup and checks (found, active, password claim), the row cached."""
+        user_id = validated_token.get(api_settings.USER_ID_CLAIM)
+        if user_id is None or not _user_cache_on():
+            return super().get_user(validated_token)
+        key = _user_cache_key(user_id)
+        user = cache.get(key)
+        if not isinstance(user, User):  # a miss, or a tombstone: the row itself
+            user = super().get_user(validated_token)
+            cache.add(key, user, USER_CACHE_SECONDS)  # never over a tombstone
+            return user
+        if not user.is_active:
+            raise AuthenticationFailed("User is inactive", code="user_inactive")
+        if validated_token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(
+            user.password
+        ):
+            raise AuthenticationFailed(
+                "The user's password has been changed.", code="password_changed"
+            )
         return user

@@ -70,6 +70,11 @@ INSTRUCTIONS = (
     "never give the answer away, and keep each reply under forty words. "
 ) * 24  # about 6 KB, the size of a real job interview's instructions
 VOICE = "marin"
+# What the fake upstream answers a call's offer with (bench/load.py creates calls through the web).
+ANSWER_SDP = (
+    "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=rtpmap:111 opus/48000/2\r\n"
+)
 TOOLS = [
     {
         "type": "function",
@@ -166,14 +171,15 @@ def fake_server(port: int, prefix: str, calls: int, turn_seconds: float) -> None
         await ws.send_str(json.dumps({"type": type_, "event_id": event_id(), **fields}))
 
     def session_object(call_id: str) -> dict:
+        created = created_sessions.get(call_id, {})
         return {
             "type": "realtime",
             "object": "realtime.session",
             "id": f"sess_{call_id}",
             "model": "gpt-realtime",
             "output_modalities": ["audio"],
-            "instructions": INSTRUCTIONS,
-            "tools": TOOLS,
+            "instructions": created.get("instructions", INSTRUCTIONS),
+            "tools": created.get("tools", TOOLS),
             "tool_choice": "auto",
             "max_output_tokens": "inf",
             "tracing": None,
@@ -401,6 +407,29 @@ def fake_server(port: int, prefix: str, calls: int, turn_seconds: float) -> None
         stats["hangups"] += 1
         return web.json_response({})
 
+    call_numbers = itertools.count()
+    created_sessions: dict[str, dict] = {}  # call id -> the session it was created with
+
+    async def call_create(request: web.Request) -> web.Response:
+        """GA's POST /v1/realtime/calls (bench/load.py): 201, the answer SDP and the Location of
+        the next call id `<prefix><n>`, whose sideband this server then serves."""
+        if request.headers.get("Authorization") != f"Bearer {API_KEY}":
+            return web.json_response({"error": {"code": "invalid_api_key"}}, status=401)
+        call = f"{prefix}{next(call_numbers)}"
+        if request.content_type == "multipart/form-data":  # the server's form: keep its session
+            async for part in await request.multipart():
+                if part.name == "session":
+                    created_sessions[call] = json.loads(await part.text())
+        else:
+            await request.read()
+        stats["calls_created"] = stats.get("calls_created", 0) + 1
+        return web.Response(
+            status=201,
+            text=ANSWER_SDP,
+            content_type="application/sdp",
+            headers={"Location": f"/v1/realtime/calls/{call}"},
+        )
+
     async def bench_stats(request: web.Request) -> web.Response:
         wall = time.monotonic() - wall_started
         return web.json_response(
@@ -423,6 +452,7 @@ def fake_server(port: int, prefix: str, calls: int, turn_seconds: float) -> None
     app = web.Application()
     app.router.add_get("/v1/realtime", sideband)
     app.router.add_post("/v1/realtime/calls/{call_id}/hangup", hangup)
+    app.router.add_post("/v1/realtime/calls", call_create)
     app.router.add_get("/_bench/stats", bench_stats)
     app.router.add_post("/_bench/stop", bench_stop)
     app.router.add_get("/_bench/sent", bench_sent)

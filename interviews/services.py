@@ -36,7 +36,9 @@ from interviews.signals import (
     interview_question_completed,
 )
 from vocahire.lib import languages
+from vocahire.lib.bulk import insert_new
 from vocahire.lib.errors import AppError
+from vocahire.lib.rowcache import PkLookup
 from vocahire.lib.types import InterviewId
 
 logger = logging.getLogger(__name__)
@@ -88,6 +90,10 @@ class InvalidTransition(InterviewError):
 # --- Access ---------------------------------------------------------------------------------------
 
 
+_interview_by_pk = PkLookup(Interview)
+_interview_locked_by_pk = PkLookup(Interview, for_update=True)
+
+
 def interview_for_actor(
     *,
     interview_id: InterviewId,
@@ -100,11 +106,14 @@ def interview_for_actor(
     The one lookup of an interview by id for a person (API, pages, realtime); `queryset` narrows
     what is read (select_related, only, annotations) without changing the rule.
     """
-    queryset = Interview.objects.all() if queryset is None else queryset
-    if for_update:
-        queryset = queryset.select_for_update()
     try:
-        interview = queryset.filter(pk=interview_id).first()
+        if queryset is None and not for_update:  # every API request: the SELECT compiled once
+            interview = _interview_by_pk.get(interview_id)
+        else:
+            queryset = Interview.objects.all() if queryset is None else queryset
+            if for_update:
+                queryset = queryset.select_for_update()
+            interview = queryset.filter(pk=interview_id).first()
     except (ValueError, ValidationError):  # not a UUID
         interview = None
     if interview is None:
@@ -115,7 +124,10 @@ def interview_for_actor(
 
 
 def _locked(interview: Interview) -> Interview:
-    return Interview.objects.select_for_update().get(pk=interview.pk)
+    locked = _interview_locked_by_pk.get(interview.pk)
+    if locked is None:
+        raise Interview.DoesNotExist("Interview matching query does not exist.")
+    return locked
 
 
 # --- Create ---------------------------------------------------------------------------------------
@@ -579,10 +591,13 @@ def _interview_expire(*, interview_id: InterviewId, now: datetime) -> tuple[str 
 @transaction.atomic
 def interview_events_record(*, interview: Interview, actor: User, events: list[dict]) -> dict:
     """Store a batch of stage timings, call ids and transcript turns; re-sent events are ignored."""
-    interview = _locked(interview)
     by_type: dict[str, list[dict]] = {"stage": [], "call": [], "turn": []}
     for event in events:
         by_type[event["type"]].append(event)
+    # Timings and turns are inserted skipping duplicates and change no interview state: only a
+    # new call id (a write to the interview row) takes the lock.
+    if any(e["call_id"] != interview.call_id for e in by_type["call"]):
+        interview = _locked(interview)
     if (by_type["turn"] or by_type["call"]) and interview.status not in (
         Status.IN_PROGRESS,
         Status.COMPLETED,
@@ -603,15 +618,10 @@ def _question_numbers_check(*, interview: Interview, events: list[dict]) -> None
 
 
 def _stage_timings_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:
-    existing = set(
-        interview.timings.filter(attempt__in={e["attempt"] for e in events}).values_list(
-            "attempt", "question_number", "stage"
-        )
-    )
     new: dict[tuple, StageTiming] = {}
     for e in events:
         key = (e["attempt"], e["question_number"], e["stage"])
-        if key not in existing and key not in new:
+        if key not in new:
             new[key] = StageTiming(
                 interview=interview,
                 attempt=e["attempt"],
@@ -620,15 +630,17 @@ def _stage_timings_store(*, interview: Interview, events: list[dict]) -> dict[st
                 elapsed_ms=e["elapsed_ms"],
                 error=e.get("error", ""),
             )
-    # ignore_conflicts covers a concurrent duplicate batch racing past the read above.
-    StageTiming.objects.bulk_create(new.values(), ignore_conflicts=True)
-    return {"stored": len(new), "duplicates": len(events) - len(new)}
+    # One statement: rows already stored (a re-sent batch, or a concurrent one) are skipped.
+    stored = insert_new(list(new.values()))
+    return {"stored": stored, "duplicates": len(events) - stored}
 
 
 def _turns_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:
     if interview.supervised and events:
         # The supervisor records this interview's transcript from upstream's own events.
         return {"stored": 0, "duplicates": 0, "empty": 0, "ignored": len(events)}
+    if not events:
+        return {"stored": 0, "duplicates": 0, "empty": 0}
     existing = set(
         interview.turns.filter(client_turn_id__in={e["id"] for e in events}).values_list(
             "client_turn_id", flat=True

@@ -105,11 +105,22 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+DATABASE_POOL_MAX = env.int("DATABASE_POOL_MAX", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Persistent connections with a health check: gunicorn sync workers reuse one connection.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    if DATABASE_POOL_MAX:
+        # A psycopg pool per process (README, production): a request borrows a connection and
+        # returns it at its end, with no health-check query of its own.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN", default=2),
+            "max_size": DATABASE_POOL_MAX,
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
+        }
+    else:
+        # Persistent connections with a health check: each worker thread reuses one connection.
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: local memory embedded, Redis from REDIS_URL ---------------------------------------

@@ -155,13 +155,15 @@ def test_case_page_offers_the_language_and_starts_the_case_in_it(client, subscri
     assert (interview.case_id, interview.language) == (case.pk, "fr")
 
 
-def test_interview_page_shows_the_language(client, candidate):
+def test_interview_page_and_room_show_the_language(client, candidate):
     interview = services.interview_create(owner=candidate, kind="job", job_title="A", language="de")
     client.force_login(candidate)
 
     page = client.get(f"/interviews/{interview.pk}/").content.decode()
+    room = client.get(f"/interviews/{interview.pk}/room/").content.decode()
 
     assert '<span data-role="interview-language">German</span>' in page
+    assert '<span data-role="interview-language">German</span>' in room
 
 
 def test_profile_saves_the_interview_language(client, candidate):

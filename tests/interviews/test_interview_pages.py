@@ -163,7 +163,8 @@ def test_room_of_a_case_interview_carries_the_server_data(client, subscriber):
         "transcript": f"{api}/transcript",
         "me": "/api/v1/me",
         "interview_page": f"/interviews/{interview.pk}/",
-        "pricing": "/billing/pricing/",
+        # Buying from the room comes back to the room.
+        "pricing": f"/billing/pricing/?next=%2Finterviews%2F{interview.pk}%2Froom%2F",
     }
     assert (data["credit_cost"], data["start_refused"]) == (0, "")  # a subscriber's case
     assert "evaluator" not in html and "Revenue and cost branches" not in html

@@ -53,10 +53,27 @@ def _is_our_mistake(exc: BaseException) -> bool:
 
 
 class _Breaker(pybreaker.CircuitBreaker):
+    # A guarded call reads the shared state first. While it was closed a moment ago this process
+    # goes on with what it read (its own trips are seen at once, another process's within this
+    # time), so a mint costs no Redis round trip for it; an open breaker is read every time.
+    STATE_REUSE_SECONDS = 1.0
+    _state_read_at = -math.inf
+
     def call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         # pybreaker holds its lock for the whole guarded call, which would serialise every mint
         # of a threaded worker behind one upstream request; the state storage is shared anyway.
-        return self.state.call(func, *args, **kwargs)
+        return self._state_now().call(func, *args, **kwargs)
+
+    def _state_now(self) -> pybreaker.CircuitBreakerState:
+        now = time.monotonic()
+        cached = self._state
+        if cached.name == pybreaker.STATE_CLOSED and now - self._state_read_at < (
+            self.STATE_REUSE_SECONDS
+        ):
+            return cached
+        state = self.state  # reads the storage, and follows a change made elsewhere
+        self._state_read_at = now
+        return state
 
 
 class _SharedStorage(pybreaker.CircuitBreakerStorage):

@@ -38,6 +38,12 @@ class FallbackRedisCache(RedisCache):
         self._retry_at = 0.0
         self._lock = threading.Lock()
 
+    @property
+    def shared(self) -> bool:
+        """True while answers come from Redis (every process sees one state), False while this
+        process is answering from its own memory."""
+        return time.monotonic() >= self._retry_at
+
     def redis_available(self) -> bool:
         """Ask Redis now (for /healthz): True when it answers a PING."""
         try:
