@@ -8,126 +8,60 @@ Anything else is an InterviewError with a code and a sentence, never a silent no
 repeats of the same step (start, end, completing a done question) are harmless and return as is.
 Every write locks the interview row first (`select_for_update`), so concurrent requests for one
 interview run one after the other: a start charges once however often it is called.
+
+Below this module, and re-exported by it: `errors` (the InterviewError classes and checks),
+`access` (finding and locking an interview), `charges` (the start's debit and refund, the minted
+and supervised marks) and `events` (stage timings, call ids and transcript turns).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from billing import entitlements
-from billing import services as billing
 from interviews import case_library, instructions, retry
-from interviews.models import JOB_TITLE_MAX, Case, Interview, StageTiming, TranscriptTurn
-from interviews.signals import (
-    feedback_requested,
-    interview_call_reported,
-    interview_ended,
-    interview_question_completed,
+from interviews.access import _locked, interview_for_actor  # noqa: F401 - re-exported
+from interviews.charges import (  # noqa: F401 - the charges' names, re-exported for callers
+    _refund_if_never_minted,
+    _start_charge,
+    interview_call_supervised,
+    interview_session_minted,
 )
+from interviews.errors import (  # noqa: F401 - the errors and checks, re-exported for callers
+    FutureQuestion,
+    InterviewError,
+    InterviewForbidden,
+    InterviewNotFound,
+    InterviewNotInProgress,
+    InvalidTransition,
+    NotEnoughCredits,
+    QuestionNotFound,
+    SubscriptionRequired,
+    _require_in_progress,
+    question_not_found,
+    question_number_check,
+)
+from interviews.events import (  # noqa: F401 - the events' names, re-exported for callers
+    TURN_TEXT_MAX,
+    ServerTurn,
+    interview_events_record,
+    interview_turns_record_server,
+)
+from interviews.models import JOB_TITLE_MAX, Case, Interview, TranscriptTurn
+from interviews.signals import feedback_requested, interview_ended, interview_question_completed
 from vocahire.lib import languages
-from vocahire.lib.bulk import insert_new
-from vocahire.lib.errors import AppError
-from vocahire.lib.rowcache import PkLookup
 from vocahire.lib.types import InterviewId
 
 logger = logging.getLogger(__name__)
 
 JOB_DESCRIPTION_MAX = 10_000
-TURN_TEXT_MAX = 4_000
 
 Status = Interview.Status
-
-
-class InterviewError(AppError):
-    """A lifecycle rule refused the operation; `code` and `status` are the API's."""
-
-    code = "interview_error"
-
-
-class InterviewNotFound(InterviewError):
-    code, status = "interview_not_found", 404
-
-
-class InterviewForbidden(InterviewError):
-    code, status = "forbidden", 403
-
-
-class NotEnoughCredits(InterviewError):
-    code, status = "insufficient_credits", 402
-
-
-class SubscriptionRequired(InterviewError):
-    code, status = "subscription_required", 403
-
-
-class InterviewNotInProgress(InterviewError):
-    code, status = "interview_not_in_progress", 400
-
-
-class QuestionNotFound(InterviewError):
-    code, status = "question_not_found", 404
-
-
-class FutureQuestion(InterviewError):
-    code, status = "future_question", 400
-
-
-class InvalidTransition(InterviewError):
-    code, status = "invalid_transition", 409
-
-
-# --- Access ---------------------------------------------------------------------------------------
-
-
-_interview_by_pk = PkLookup(Interview)
-_interview_locked_by_pk = PkLookup(Interview, for_update=True)
-
-
-def interview_for_actor(
-    *,
-    interview_id: InterviewId,
-    actor: User,
-    for_update: bool = False,
-    queryset: QuerySet[Interview] | None = None,
-) -> Interview:
-    """The interview if the actor owns it or is staff; 404 / 403 errors otherwise.
-
-    The one lookup of an interview by id for a person (API, pages, realtime); `queryset` narrows
-    what is read (select_related, only, annotations) without changing the rule.
-    """
-    try:
-        if queryset is None and not for_update:  # every API request: the SELECT compiled once
-            interview = _interview_by_pk.get(interview_id)
-        else:
-            queryset = Interview.objects.all() if queryset is None else queryset
-            if for_update:
-                queryset = queryset.select_for_update()
-            interview = queryset.filter(pk=interview_id).first()
-    except (ValueError, ValidationError):  # not a UUID
-        interview = None
-    if interview is None:
-        raise InterviewNotFound("There is no interview with that id.")
-    if not interview.is_visible_to(actor):
-        raise InterviewForbidden("This interview belongs to someone else.")
-    return interview
-
-
-def _locked(interview: Interview) -> Interview:
-    locked = _interview_locked_by_pk.get(interview.pk)
-    if locked is None:
-        raise Interview.DoesNotExist("Interview matching query does not exist.")
-    return locked
 
 
 # --- Create ---------------------------------------------------------------------------------------
@@ -267,7 +201,7 @@ def interview_retry_create(
     return again
 
 
-# --- Start, mint bookkeeping, revert ----------------------------------------------------------
+# --- Start, revert (the money: interviews/charges.py) -----------------------------------------
 
 
 @transaction.atomic
@@ -351,73 +285,6 @@ def _job_snapshot_take(*, interview: Interview) -> None:
     }
 
 
-def _debit_key(interview: Interview) -> str:
-    return f"interview-start:{interview.pk}:{interview.start_attempt}"
-
-
-def _start_charge(*, interview: Interview) -> None:
-    cost = entitlements.credit_cost(interview.kind)
-    if cost <= 0:
-        return
-    try:
-        result = billing.credits_debit(
-            user_id=interview.owner_id,
-            amount=cost,
-            idempotency_key=_debit_key(interview),
-            reference=str(interview.pk),
-            reason=f"Job interview: {interview.job_title}"[:200],
-        )
-    except billing.InsufficientCredits as exc:
-        raise NotEnoughCredits(exc.message) from exc
-    if result.created:
-        interview.credits_charged += -result.entry.delta
-
-
-def _refund_if_never_minted(*, interview: Interview, reason: str) -> bool:
-    """Refund the current start's charge, but only when no session was ever minted for it."""
-    if (
-        interview.first_minted_at is not None
-        or interview.credits_charged <= interview.credits_refunded
-    ):
-        return False
-    try:
-        result = billing.credits_refund(debit_idempotency_key=_debit_key(interview), reason=reason)
-    except billing.BillingError as exc:
-        # nothing_to_refund / already_refunded: the ledger is the truth; never refund twice.
-        logger.warning("interview %s refund skipped: %s", interview.pk, exc.code)
-        return False
-    interview.credits_refunded += result.entry.delta
-    return True
-
-
-def interview_session_minted(*, interview: Interview) -> None:
-    """Record that an upstream session was minted (only the first time counts)."""
-    if interview.first_minted_at is not None:
-        return  # never cleared once set: a reconnect or a later question costs no query
-    now = timezone.now()
-    updated = Interview.objects.filter(pk=interview.pk, first_minted_at__isnull=True).update(
-        first_minted_at=now, updated_at=now
-    )
-    interview.first_minted_at = (
-        now
-        if updated
-        else Interview.objects.values_list("first_minted_at", flat=True).get(pk=interview.pk)
-    )
-
-
-def interview_call_supervised(*, interview: Interview) -> None:
-    """Record that the server created a call: it counts as minted, and the server keeps the
-    transcript from now on."""
-    if interview.supervised and interview.first_minted_at is not None:
-        return  # a reconnect: nothing new to record, no query
-    now = timezone.now()
-    Interview.objects.filter(pk=interview.pk).update(
-        supervised=True, first_minted_at=Coalesce("first_minted_at", now), updated_at=now
-    )
-    interview.supervised = True
-    interview.first_minted_at = interview.first_minted_at or now
-
-
 @transaction.atomic
 def interview_start_revert(*, interview: Interview, reason: str) -> bool:
     """Undo a start whose mint failed: refund it (never minted) and go back to draft."""
@@ -431,32 +298,6 @@ def interview_start_revert(*, interview: Interview, reason: str) -> bool:
 
 
 # --- Questions, end, fail, expire --------------------------------------------------------------
-
-
-def question_not_found(
-    *, interview: Interview, number: int, count: int | None = None
-) -> QuestionNotFound:
-    """The one wording of "no such question" (API, case tools, realtime tokens, client events)."""
-    count = interview.question_count if count is None else count
-    return QuestionNotFound(
-        f"This interview has questions 1 to {count}; there is no question {number}."
-    )
-
-
-def question_number_check(*, interview: Interview, number: int, count: int | None = None) -> None:
-    """Raise QuestionNotFound unless `number` is 1 to the interview's question count (or `count`)."""
-    if not 1 <= number <= (interview.question_count if count is None else count):
-        raise question_not_found(interview=interview, number=number, count=count)
-
-
-def _require_in_progress(interview: Interview) -> None:
-    if interview.status == Status.DRAFT:
-        raise InterviewNotInProgress("This interview has not started yet. Start it first.")
-    if interview.status != Status.IN_PROGRESS:
-        raise InterviewNotInProgress(
-            f"This interview is {interview.get_status_display().lower()}; "
-            "start a new interview to practise again."
-        )
 
 
 @transaction.atomic
@@ -583,147 +424,3 @@ def _interview_expire(*, interview_id: InterviewId, now: datetime) -> tuple[str 
     interview.save()
     _ended_signal_on_commit(interview)
     return "abandoned", refunded
-
-
-# --- Client events ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def interview_events_record(*, interview: Interview, actor: User, events: list[dict]) -> dict:
-    """Store a batch of stage timings, call ids and transcript turns; re-sent events are ignored."""
-    by_type: dict[str, list[dict]] = {"stage": [], "call": [], "turn": []}
-    for event in events:
-        by_type[event["type"]].append(event)
-    # Timings and turns are inserted skipping duplicates and change no interview state: only a
-    # new call id (a write to the interview row) takes the lock.
-    if any(e["call_id"] != interview.call_id for e in by_type["call"]):
-        interview = _locked(interview)
-    if (by_type["turn"] or by_type["call"]) and interview.status not in (
-        Status.IN_PROGRESS,
-        Status.COMPLETED,
-    ):
-        _require_in_progress(interview)
-    _question_numbers_check(interview=interview, events=by_type["stage"] + by_type["turn"])
-    return {
-        "stages": _stage_timings_store(interview=interview, events=by_type["stage"]),
-        "turns": _turns_store(interview=interview, events=by_type["turn"]),
-        "call_id": _call_id_store(interview=interview, events=by_type["call"]),
-    }
-
-
-def _question_numbers_check(*, interview: Interview, events: list[dict]) -> None:
-    highest = max(interview.question_count, 1)
-    for event in events:
-        question_number_check(interview=interview, number=event["question_number"], count=highest)
-
-
-def _stage_timings_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:
-    new: dict[tuple, StageTiming] = {}
-    for e in events:
-        key = (e["attempt"], e["question_number"], e["stage"])
-        if key not in new:
-            new[key] = StageTiming(
-                interview=interview,
-                attempt=e["attempt"],
-                question_number=e["question_number"],
-                stage=e["stage"],
-                elapsed_ms=e["elapsed_ms"],
-                error=e.get("error", ""),
-            )
-    # One statement: rows already stored (a re-sent batch, or a concurrent one) are skipped.
-    stored = insert_new(list(new.values()))
-    return {"stored": stored, "duplicates": len(events) - stored}
-
-
-def _turns_store(*, interview: Interview, events: list[dict]) -> dict[str, int]:
-    if interview.supervised and events:
-        # The supervisor records this interview's transcript from upstream's own events.
-        return {"stored": 0, "duplicates": 0, "empty": 0, "ignored": len(events)}
-    if not events:
-        return {"stored": 0, "duplicates": 0, "empty": 0}
-    existing = set(
-        interview.turns.filter(client_turn_id__in={e["id"] for e in events}).values_list(
-            "client_turn_id", flat=True
-        )
-    )
-    new: dict[str, TranscriptTurn] = {}
-    empty = 0
-    for e in events:
-        text = e["text"].strip()[:TURN_TEXT_MAX]
-        if not text:
-            empty += 1  # silence transcribed as nothing: not a turn
-        elif e["id"] not in existing and e["id"] not in new:
-            new[e["id"]] = _turn_build(interview=interview, event=e, text=text)
-    TranscriptTurn.objects.bulk_create(new.values(), ignore_conflicts=True)
-    return {"stored": len(new), "duplicates": len(events) - len(new) - empty, "empty": empty}
-
-
-def _turn_build(*, interview: Interview, event: dict[str, Any], text: str) -> TranscriptTurn:
-    return TranscriptTurn(
-        interview=interview,
-        client_turn_id=event["id"],
-        question_number=event["question_number"],
-        speaker=event["speaker"],
-        text=text,
-        start_ms=event["start_ms"],
-        duration_ms=event["duration_ms"],
-        source=event.get("source") or TranscriptTurn.Source.SPEECH,
-        origin=TranscriptTurn.Origin.CLIENT,
-    )
-
-
-@dataclass(frozen=True)
-class ServerTurn:
-    """A turn a supervisor saw complete upstream (candidate transcription or interviewer audio)."""
-
-    interview_id: str
-    item_id: str  # upstream's item id: a re-attached sideband never stores a turn twice
-    question_number: int
-    speaker: str
-    text: str
-    start_ms: int
-    duration_ms: int
-    typed: bool = False
-
-
-def interview_turns_record_server(*, turns: list[ServerTurn]) -> int:
-    """Store turns recorded by a supervisor in one insert; returns how many were given."""
-    # No interview lock: a turn changes no interview state, and the unique item id makes a
-    # repeated turn a no-op (ignore_conflicts), so many supervisors may write side by side.
-    rows = [
-        TranscriptTurn(
-            interview_id=turn.interview_id,
-            client_turn_id=f"rt:{turn.item_id}"[:100],
-            question_number=turn.question_number,
-            speaker=turn.speaker,
-            text=turn.text.strip()[:TURN_TEXT_MAX],
-            start_ms=max(0, turn.start_ms),
-            duration_ms=max(0, turn.duration_ms),
-            source=TranscriptTurn.Source.TYPED if turn.typed else TranscriptTurn.Source.SPEECH,
-            origin=TranscriptTurn.Origin.SERVER,
-        )
-        for turn in turns
-        if turn.text.strip()
-    ]
-    TranscriptTurn.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
-
-
-def _call_id_store(*, interview: Interview, events: list[dict]) -> str:
-    for event in events:
-        if event["call_id"] != interview.call_id:
-            interview.call_id = event["call_id"]
-            interview.save(update_fields=["call_id", "updated_at"])
-            _call_reported_on_commit(interview)
-    return interview.call_id
-
-
-def _call_reported_on_commit(interview: Interview) -> None:
-    # A call reported after the end must be hung up at once: its deadline is the end time.
-    deadline = interview.ended_at if interview.is_finished else interview.deadline
-    interview_id, call_id = str(interview.pk), interview.call_id
-    transaction.on_commit(
-        lambda: interview_call_reported.send(
-            sender=Interview, interview_id=interview_id, call_id=call_id, deadline=deadline
-        )
-    )
