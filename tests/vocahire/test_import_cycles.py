@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,5 +38,12 @@ def test_a_cycle_through_a_function_level_import_is_found(checker, tmp_path, mon
     assert checker.main() == 1
 
 
-def test_the_application_has_no_import_cycle(checker):
-    assert checker.main() == 0
+def test_the_application_has_no_import_cycle():
+    # In a fresh interpreter, as `make lint` runs it: CPython 3.11's ast.parse can raise
+    # "AST constructor recursion depth mismatch" when another thread of this process (a live
+    # server, the engine) parses at the same moment.
+    result = subprocess.run(
+        [sys.executable, str(CHECKER)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.rstrip().endswith(" 0 cycle(s)")
