@@ -20,7 +20,9 @@ dropped and re-created), BENCH_REDIS_URL (default redis://127.0.0.1:6379/7, flus
 BENCH_SCALES, BENCH_SPREAD, BENCH_DURATION, BENCH_TURN_SECONDS (10), BENCH_GUNICORN (the
 gunicorn options, default the README's production line; DATABASE_POOL_MAX defaults to 8 and, like
 any variable not named BENCH_*, passes through to the web), BENCH_SUPERVISOR (1), BENCH_WEB_PORT / BENCH_FAKE_PORT (8794 / 8795),
-BENCH_CONNECTIONS (client connections to the web, default 512), BENCH_LOG_DIR (/tmp).
+BENCH_CONNECTIONS (client connections to the web, default 512), BENCH_LOG_DIR (/tmp),
+BENCH_PROFILE (1: run the workers under yappi, bench/gunicorn_profile.py, and print where their
+CPU went; BENCH_PROFILE_LINES, default 30, functions by own time and by cumulative time).
 Exits 1 when any request failed or a scale's p99 is over BENCH_P99_MS (100).
 """
 
@@ -46,6 +48,7 @@ SPREAD = float(os.environ.get("BENCH_SPREAD", "30"))
 DURATION = float(os.environ.get("BENCH_DURATION", "45"))
 TURN_EVERY = float(os.environ.get("BENCH_TURN_SECONDS", "10"))
 # The README's production line (and DATABASE_POOL_MAX=8 below unless set).
+PROFILE = os.environ.get("BENCH_PROFILE", "0") == "1"
 GUNICORN = os.environ.get("BENCH_GUNICORN", "--worker-class gthread --workers 2 --threads 8")
 SUPERVISOR = os.environ.get("BENCH_SUPERVISOR", "1") != "0"
 WEB_PORT = int(os.environ.get("BENCH_WEB_PORT", "8794"))
@@ -294,6 +297,11 @@ def main() -> None:
         processes.append(start("upstream", [*args, str(10**9)]))
         gunicorn = [sys.executable, "-m", "gunicorn", "vocahire.wsgi:application"]
         gunicorn += [*shlex.split(GUNICORN), "--bind", f"127.0.0.1:{WEB_PORT}"]
+        if PROFILE:
+            for stale in LOG_DIR.glob("yappi.*.pstat"):
+                stale.unlink()
+            gunicorn += ["--config", str(ROOT / "bench" / "gunicorn_profile.py")]
+            os.environ["VOCAHIRE_PROFILE_DIR"] = str(LOG_DIR)  # passes through to the web
         web = start("web", [*gunicorn, "--log-level", "warning", "--backlog", "2048"])
         processes.append(web)
         sup = None
@@ -329,6 +337,27 @@ def main() -> None:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+        if PROFILE:
+            profile_print()
+
+
+def profile_print() -> None:
+    """Where the workers' CPU went (yappi's CPU clock, all threads, saved as each worker exits)."""
+    import pstats
+
+    files = sorted(LOG_DIR.glob("yappi.*.pstat"))
+    if not files:
+        print("profile: no worker saved its profile (was a worker killed?)")
+        return
+    stats = pstats.Stats(str(files[0]), stream=sys.stdout)
+    for other in files[1:]:
+        stats.add(str(other))
+    lines = int(os.environ.get("BENCH_PROFILE_LINES", "30"))
+    print(
+        f"\nprofile of {len(files)} workers (yappi CPU clock; profiling slows them several times)"
+    )
+    stats.sort_stats("tottime").print_stats(lines)
+    stats.sort_stats("cumulative").print_stats(lines)
 
 
 if __name__ == "__main__":
