@@ -47,8 +47,8 @@ SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "100,300,1000").split("
 SPREAD = float(os.environ.get("BENCH_SPREAD", "30"))
 DURATION = float(os.environ.get("BENCH_DURATION", "45"))
 TURN_EVERY = float(os.environ.get("BENCH_TURN_SECONDS", "10"))
-# The README's production line (and DATABASE_POOL_MAX=8 below unless set).
 PROFILE = os.environ.get("BENCH_PROFILE", "0") == "1"
+# The README's production line (and DATABASE_POOL_MAX=8 below unless set).
 GUNICORN = os.environ.get("BENCH_GUNICORN", "--worker-class gthread --workers 2 --threads 8")
 SUPERVISOR = os.environ.get("BENCH_SUPERVISOR", "1") != "0"
 WEB_PORT = int(os.environ.get("BENCH_WEB_PORT", "8794"))
@@ -88,6 +88,8 @@ def child_env() -> dict[str, str]:
     """The web's and the supervisor's environment: the fake upstream, its key, no feedback."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BENCH_")}
     env.setdefault("DATABASE_POOL_MAX", "8")
+    if PROFILE:
+        env["VOCAHIRE_PROFILE_DIR"] = str(LOG_DIR)  # where bench/gunicorn_profile.py saves
     env.update(
         DJANGO_SETTINGS_MODULE="vocahire.settings",
         DATABASE_URL=DB_URL,
@@ -301,7 +303,6 @@ def main() -> None:
             for stale in LOG_DIR.glob("yappi.*.pstat"):
                 stale.unlink()
             gunicorn += ["--config", str(ROOT / "bench" / "gunicorn_profile.py")]
-            os.environ["VOCAHIRE_PROFILE_DIR"] = str(LOG_DIR)  # passes through to the web
         web = start("web", [*gunicorn, "--log-level", "warning", "--backlog", "2048"])
         processes.append(web)
         sup = None
