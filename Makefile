@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run migrate test lint format bench bench-load clean
+.PHONY: install run migrate test lint format bench bench-load bench-control clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,8 @@ bench: install
 # p50/p95/p99 per endpoint, errors, req/s and the web's CPU per request. Needs both services.
 bench-load: install
 	$(BIN)/python bench/load.py
+
+# The same traffic in-process (no sockets, no gunicorn): the CPU and queries per request of each
+# endpoint, to measure a change to the hot path before bench-load. Needs both services.
+bench-control: install
+	$(BIN)/python bench/control_inprocess.py
