@@ -137,8 +137,8 @@ class Attempt:
         cache.set(LAST_UPSTREAM_MS_KEY, round(created.upstream_ms, 1), None)
         try:
             if self.interview.first_minted_at is None:
-                self._first_mint_mark()
-            lifecycle.interview_call_supervised(interview=self.interview)
+                self._first_mint_mark(supervised=True)
+            lifecycle.interview_call_supervised(interview=self.interview)  # a no-op once marked
         except RealtimeError:
             hangup_quietly(created.call_id)  # nobody will pay for or supervise this call
             raise
@@ -148,9 +148,15 @@ class Attempt:
             call=call, answer_sdp=created.answer_sdp, server_timing=self.clock.server_timing()
         )
 
-    def _first_mint_mark(self) -> None:
+    def _first_mint_mark(self, *, supervised: bool = False) -> None:
+        # A server-made call marks the interview minted and supervised in one UPDATE.
+        mark = (
+            lifecycle.interview_call_supervised
+            if supervised
+            else lifecycle.interview_session_minted
+        )
         if self.question_number is not None:  # case questions are never reverted
-            lifecycle.interview_session_minted(interview=self.interview)
+            mark(interview=self.interview)
             return
         # A concurrent first mint that failed may have reverted (refunded) the start while this
         # one was in flight. Start again (a no-op when still started) and mark it minted under
@@ -161,7 +167,7 @@ class Attempt:
                 self.interview = lifecycle.interview_start(
                     interview=self.interview, actor=self.actor
                 )
-                lifecycle.interview_session_minted(interview=self.interview)
+                mark(interview=self.interview)
         except lifecycle.InterviewError as exc:
             self._failure_record(exc.code, breaker=False)
             raise RealtimeError(exc.message, exc.code, exc.status) from exc

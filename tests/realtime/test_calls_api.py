@@ -415,6 +415,20 @@ def test_call_query_counts(candidate, calls_route, hangup_route, django_assert_n
         assert post_offer(client, calls_url(interview)).status_code == 201
 
 
+def test_first_call_query_counts(candidate, calls_route, django_assert_num_queries):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert client.post(f"/api/v1/interviews/{interview.pk}/start").status_code == 200
+    # The room's first call on a started interview: JWT user; interview + owner + profile; the
+    # mark's transaction (a SAVEPOINT pair here, inside the test's transaction) holding the start
+    # again under the row lock (SAVEPOINT, SELECT ... FOR UPDATE, RELEASE: a no-op) and one UPDATE
+    # marking it minted and supervised (it was two); RealtimeCall INSERT; no earlier live call.
+    with django_assert_num_queries(10):
+        assert post_offer(client, calls_url(interview)).status_code == 201
+    interview.refresh_from_db()
+    assert interview.supervised and interview.first_minted_at is not None
+
+
 def test_live_calls_no_supervisor_holds_are_hung_up(candidate, calls_route, hangup_route):
     interview = job_interview_draft(candidate)
     assert post_offer(jwt_client(candidate), calls_url(interview)).status_code == 201
