@@ -21,14 +21,18 @@ def interview_for_actor(
     actor: User,
     for_update: bool = False,
     queryset: QuerySet[Interview] | None = None,
+    lookup: PkLookup[Interview] | None = None,
 ) -> Interview:
     """The interview if the actor owns it or is staff; 404 / 403 errors otherwise.
 
     The one lookup of an interview by id for a person (API, pages, realtime); `queryset` narrows
-    what is read (select_related, only, annotations) without changing the rule.
+    what is read (select_related, only, annotations) without changing the rule, and `lookup` does
+    the same with its SELECT compiled once (a hot path's narrowed PkLookup).
     """
     try:
-        if queryset is None and not for_update:  # every API request: the SELECT compiled once
+        if lookup is not None:
+            interview = lookup.get(interview_id)
+        elif queryset is None and not for_update:  # every API request: the SELECT compiled once
             interview = _interview_by_pk.get(interview_id)
         else:
             queryset = Interview.objects.all() if queryset is None else queryset

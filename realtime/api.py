@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -39,6 +40,7 @@ from realtime.models import RealtimeCall
 from vocahire.lib import providers
 from vocahire.lib.api import ApiError
 from vocahire.lib.breaker import breaker_retry_after, breaker_state
+from vocahire.lib.rowcache import PkLookup
 
 
 class RealtimeMintThrottle(UserRateThrottle):
@@ -120,15 +122,24 @@ MINT_FIELDS = (
 )
 
 
+def _mint_queryset() -> QuerySet[Interview]:
+    return Interview.objects.select_related("owner__profile").only(*MINT_FIELDS)
+
+
+_mint_lookup = PkLookup(Interview, queryset=_mint_queryset)  # a call's, compiled once
+
+
 def _interview_for(
     *, interview_id: uuid.UUID, actor: User, mint_question: int | None | bool = False
 ) -> Interview:
-    queryset = Interview.objects.select_related("owner__profile").only(*MINT_FIELDS)
-    if mint_question is not False:
-        # The ek_ cap (REALTIME_SECRETS_PER_QUESTION) read in the same query as the interview.
-        queryset = queryset.annotate(
-            secrets_minted=services.secrets_minted_subquery(question_number=mint_question)
+    if mint_question is False:
+        return lifecycle.interview_for_actor(
+            interview_id=interview_id, actor=actor, lookup=_mint_lookup
         )
+    # The ek_ cap (REALTIME_SECRETS_PER_QUESTION) read in the same query as the interview.
+    queryset = _mint_queryset().annotate(
+        secrets_minted=services.secrets_minted_subquery(question_number=mint_question)
+    )
     return lifecycle.interview_for_actor(interview_id=interview_id, actor=actor, queryset=queryset)
 
 
