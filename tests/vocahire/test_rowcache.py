@@ -45,7 +45,9 @@ def test_the_row_is_what_the_orm_returns(candidate):
 def test_a_narrowed_queryset_fills_its_related_rows_and_defers_the_rest(
     candidate, django_assert_num_queries
 ):
-    Profile.objects.update_or_create(user=candidate, defaults={"thinking_time": Profile.ThinkingTime.LONG})
+    Profile.objects.update_or_create(
+        user=candidate, defaults={"thinking_time": Profile.ThinkingTime.LONG}
+    )
     interview = started_job_interview(candidate)
     lookup = PkLookup(Interview, queryset=_narrowed)
     expected = _narrowed().filter(pk=interview.pk).first()
