@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
+from django.db import DatabaseError
 
 from interviews.services import ServerTurn
 from realtime.models import RealtimeCall
@@ -201,12 +202,21 @@ class CallWatch:
         interviewer speaks anyway, as the room would ask for it itself."""
         deadline = time.monotonic() + GREETING_WAIT_SECONDS
         while time.monotonic() < deadline and not self.stopping:
-            if await self.supervisor.db(
-                leases.call_client_live,
-                interview_id=self.lease.interview_id,
-                question_number=self.lease.question_number or 1,
-                since=self.lease.created_at,
-            ):
+            try:
+                live = await self.supervisor.db(
+                    leases.call_client_live,
+                    interview_id=self.lease.interview_id,
+                    question_number=self.lease.question_number or 1,
+                    since=self.lease.created_at,
+                )
+            except DatabaseError as exc:  # a failed read must not cost the call its greeting
+                log.warning(
+                    "call %s: the room's stages could not be read (%s); asking again",
+                    self.lease.upstream_call_id,
+                    exc.__class__.__name__,
+                )
+                live = False
+            if live:
                 break
             await asyncio.sleep(GREETING_POLL_SECONDS)
         if not self.stopping:
