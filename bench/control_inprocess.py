@@ -50,9 +50,8 @@ os.environ["BENCH_REDIS_URL"] = REDIS_URL
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import mint  # noqa: E402 - bench/mint.py: database and Redis helpers
-from load import OFFER_SDP, STAGES  # noqa: E402 - the same traffic as load.py
+from load import ENDPOINTS, OFFER_SDP, STAGES  # noqa: E402 - the same traffic as load.py
 
-ENDPOINTS = ("create", "start", "calls", "events stages", "events turn", "end")
 ANSWER_SDP = (
     "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
 )
@@ -168,7 +167,6 @@ def interview(send: Callable, token: str, timed: Callable) -> None:
 def main() -> None:
     environment()
     mint.database_recreate()
-    mint.redis_flush()
     import django
 
     django.setup()
@@ -184,16 +182,16 @@ def main() -> None:
     send = Wsgi(application)
     tokens = users_create(INTERVIEWS + WARM_UP)
     # Creating a user leaves the API user cache's tombstone for a minute (accounts/tokens.py):
-    # the candidates of a live deployment signed up long before, so start from none.
+    # the candidates of a live deployment signed up long before, so Redis starts empty here.
     mint.redis_flush()
     cpu: dict[str, list[float]] = {e: [] for e in ENDPOINTS}
     wall: dict[str, list[float]] = {e: [] for e in ENDPOINTS}
     queries: dict[str, int] = {}
     profile = cProfile.Profile(time.thread_time) if "--profile" in sys.argv else None
-    counting = {"on": False}
+    timing = False  # the warm-up's interviews are not measured
 
     def timed(endpoint: str, want: int, request: Callable) -> bytes:
-        if not counting["on"]:
+        if not timing:
             status, _, content = request()
         elif endpoint not in queries:
             seen: list[str] = []
@@ -233,7 +231,7 @@ def main() -> None:
         )
         for token in tokens[:WARM_UP]:
             interview(send, token, timed)
-        counting["on"] = True
+        timing = True
         for token in tokens[WARM_UP:]:
             interview(send, token, timed)
     print(f"{INTERVIEWS} interviews in-process on {connection.vendor}, {TURNS} turns each")
