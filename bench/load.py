@@ -20,7 +20,9 @@ dropped and re-created), BENCH_REDIS_URL (default redis://127.0.0.1:6379/7, flus
 BENCH_SCALES, BENCH_SPREAD, BENCH_DURATION, BENCH_TURN_SECONDS (10), BENCH_GUNICORN (the
 gunicorn options, default the README's production line; DATABASE_POOL_MAX defaults to 8 and, like
 any variable not named BENCH_*, passes through to the web), BENCH_SUPERVISOR (1), BENCH_WEB_PORT / BENCH_FAKE_PORT (8794 / 8795),
-BENCH_CONNECTIONS (client connections to the web, default 512), BENCH_LOG_DIR (/tmp),
+BENCH_CONNECTIONS (client connections to the web, default 512), BENCH_KEEPALIVE (seconds
+the client keeps an idle connection, default 15: under the server's --keep-alive 20),
+BENCH_LOG_DIR (/tmp),
 BENCH_PROFILE (1: run the workers under yappi, bench/gunicorn_profile.py, and print where their
 CPU went; BENCH_PROFILE_LINES, default 30, functions by own time and by cumulative time).
 Exits 1 when any request failed or a scale's p99 is over BENCH_P99_MS (100).
@@ -49,11 +51,16 @@ DURATION = float(os.environ.get("BENCH_DURATION", "45"))
 TURN_EVERY = float(os.environ.get("BENCH_TURN_SECONDS", "10"))
 PROFILE = os.environ.get("BENCH_PROFILE", "0") == "1"
 # The README's production line (and DATABASE_POOL_MAX=8 below unless set).
-GUNICORN = os.environ.get("BENCH_GUNICORN", "--worker-class gthread --workers 2 --threads 8")
+GUNICORN = os.environ.get(
+    "BENCH_GUNICORN", "--worker-class gthread --workers 2 --threads 8 --keep-alive 20"
+)
 SUPERVISOR = os.environ.get("BENCH_SUPERVISOR", "1") != "0"
 WEB_PORT = int(os.environ.get("BENCH_WEB_PORT", "8794"))
 FAKE_PORT = int(os.environ.get("BENCH_FAKE_PORT", "8795"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "512"))
+# A browser keeps an idle socket for minutes; the client keeps it a little less than the
+# server's --keep-alive, so it never sends on a socket the server is closing.
+KEEPALIVE = float(os.environ.get("BENCH_KEEPALIVE", "15"))
 # The room reports no call id on a supervised call (the server made it); the ek_ path did.
 CALL_EVENT = os.environ.get("BENCH_CALL_EVENT", "0") == "1"
 P99_LIMIT_MS = float(os.environ.get("BENCH_P99_MS", "100"))
@@ -229,9 +236,7 @@ async def scale_run(
     import aiohttp
 
     stats = Stats()
-    # Under gunicorn's keep-alive (2 s by default): a browser does not reuse a socket the server
-    # is closing either (it retries on a fresh one).
-    connector = aiohttp.TCPConnector(limit=CONNECTIONS, keepalive_timeout=1.0)
+    connector = aiohttp.TCPConnector(limit=CONNECTIONS, keepalive_timeout=KEEPALIVE)
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
         started = time.monotonic()
