@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 from playwright.sync_api import Page, Route, expect
@@ -203,11 +204,17 @@ def test_a_case_interview_is_one_recording_across_its_questions(
     recording = Recording.objects.get(interview=interview)
     assert recording.status == Recording.Status.READY
     # The question's opening line (the fake microphone's beeps may draw a follow-up after it).
-    second = (
-        TranscriptTurn.objects.filter(interview=interview, speaker="interviewer", question_number=2)
-        .order_by("start_ms")
-        .first()
-    )
+    # The supervisor may store it after the report has rendered (the case was finished while
+    # the line was still being spoken), so wait for it and load the report again.
+    turns = TranscriptTurn.objects.filter(
+        interview=interview, speaker="interviewer", question_number=2
+    ).order_by("start_ms")
+    deadline = time.monotonic() + 10
+    while not turns.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    second = turns.first()
+    assert second is not None, "question 2's opening line was never stored"
+    page.reload()
     seconds = page.evaluate(
         """async (url) => {
             const data = await (await fetch(url)).arrayBuffer();
