@@ -5,65 +5,29 @@ A throwaway redis-server is started on a free port, used, then shut down (no moc
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
+from tests.redis_server import needs_redis_server, redis_server_start
 from vocahire.lib import breaker
 from vocahire.settings import redis_cache_config
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
+    needs_redis_server,
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def throwaway_redis(settings):
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    ping = ["redis-cli", "-p", str(port), "ping"]
-    for _ in range(100):
-        if subprocess.run(ping, capture_output=True, text=True).stdout.strip() == "PONG":
-            break
-        time.sleep(0.05)  # polling a subprocess's port, not waiting on the code under test
-    url = f"redis://127.0.0.1:{port}/0"
+    url, stop = redis_server_start()
     settings.CACHES = {"default": redis_cache_config(url, key_prefix="redis-down-test")}
     settings.REDIS_URL = url
     cache.clear()
-
-    def stop() -> None:
-        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
-        server.wait(timeout=10)
-
     yield stop
-    if server.poll() is None:
-        stop()
+    stop()
 
 
 def _refresh(api_client):

@@ -32,6 +32,7 @@ print(json.dumps({
     "verification": s.ACCOUNT_EMAIL_VERIFICATION,
     "conn_max_age": s.DATABASES["default"].get("CONN_MAX_AGE"),
     "conn_health_checks": s.DATABASES["default"].get("CONN_HEALTH_CHECKS"),
+    "broker_transport": getattr(s, "CELERY_BROKER_TRANSPORT", None),
 }))
 """
 
@@ -63,6 +64,7 @@ def test_no_environment_runs_embedded():
     assert shown["name"] == str(BASE_DIR / "db.sqlite3")
     assert shown["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert shown["eager"] is True
+    assert shown["broker_transport"] is None  # memory://
     assert shown["email"] == "django.core.mail.backends.console.EmailBackend"
     assert shown["realtime_base_url"] == "http://127.0.0.1:8765/v1"
     assert shown["realtime_provider"] == "local"
@@ -86,11 +88,18 @@ def test_production_environment_switches_every_service_on():
     assert shown["conn_max_age"] > 0 and shown["conn_health_checks"] is True
     assert shown["cache"] == "vocahire.lib.cache.FallbackRedisCache"  # django-redis, with fallback
     assert shown["eager"] is False
+    assert shown["broker_transport"] == "vocahire.lib.kombu_redis:Transport"
     assert shown["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert shown["realtime_base_url"] == "https://api.openai.com/v1"
     assert shown["realtime_provider"] == "openai"
     assert shown["feedback_provider"] == "openai"
     assert shown["verification"] == "mandatory"
+
+
+def test_a_broker_other_than_redis_keeps_its_own_transport():
+    shown = _settings({"CELERY_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//"})
+    assert shown["eager"] is False
+    assert shown["broker_transport"] is None
 
 
 def test_an_openai_compatible_endpoint_keeps_ai_feedback_on():
