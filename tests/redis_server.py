@@ -37,7 +37,9 @@ def redis_server_start() -> tuple[str, Callable[[], None]]:
 
     def stop() -> None:
         if server.poll() is None:
-            subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
+            subprocess.run(
+                ["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True
+            )
             server.wait(timeout=10)
 
     return f"redis://127.0.0.1:{port}/0", stop
