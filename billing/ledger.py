@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Subquery, Sum
 
 from billing.models import CreditAccount, LedgerEntry, Subscription
 from vocahire.lib.errors import AppError
+from vocahire.lib.rowcache import PkLookup
 from vocahire.lib.types import UserId
 
 
@@ -47,10 +48,15 @@ def credits_needed_message(*, cost: int, balance: int) -> str:
     )
 
 
+# Both run on every credit change (every interview start): their SELECTs compiled once.
+_account_locked_by_user = PkLookup(CreditAccount, field="user", for_update=True)
+_entry_by_key = PkLookup(LedgerEntry, field="idempotency_key")
+
+
 def _locked_account(user_id: UserId) -> CreditAccount:
     # The lock serialises every change to the balance. A first change creates the row, then
     # locks it; every later one is a single SELECT ... FOR UPDATE.
-    account = CreditAccount.objects.select_for_update().filter(user_id=user_id).first()
+    account = _account_locked_by_user.get(user_id)
     if account is None:
         CreditAccount.objects.get_or_create(user_id=user_id)
         account = CreditAccount.objects.select_for_update().get(user_id=user_id)
@@ -58,7 +64,7 @@ def _locked_account(user_id: UserId) -> CreditAccount:
 
 
 def _existing(idempotency_key: str) -> LedgerEntry | None:
-    return LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+    return _entry_by_key.get(idempotency_key)
 
 
 @transaction.atomic

@@ -21,7 +21,12 @@ def broker():
 
 def _app(url: str) -> Celery:
     app = Celery("kombu-redis-test", set_as_current=False)
-    app.conf.update(broker_url=url, broker_transport="vocahire.lib.kombu_redis:Transport")
+    app.conf.update(
+        # CELERY_BROKER_URL in the environment (CI's) would win over broker_url; these do not.
+        broker_write_url=url,
+        broker_read_url=url,
+        broker_transport="vocahire.lib.kombu_redis:Transport",
+    )
     return app
 
 

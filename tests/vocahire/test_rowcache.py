@@ -81,3 +81,28 @@ def test_a_locked_lookup_needs_a_transaction(candidate):
         lookup.get(interview.pk)
     with transaction.atomic():
         assert lookup.get(interview.pk).pk == interview.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lookup_by_a_unique_field_finds_the_row_the_orm_does(candidate):
+    from billing.models import CreditAccount, LedgerEntry
+    from billing.services import credits_grant
+
+    credits_grant(user_id=candidate.pk, amount=2, kind="staff_grant", idempotency_key="rowcache-1")
+    by_user = PkLookup(CreditAccount, field="user", for_update=True)  # a one-to-one key
+    with pytest.raises(TransactionManagementError):
+        by_user.get(candidate.pk)
+    with transaction.atomic():
+        found = by_user.get(str(candidate.pk))  # as the ORM, a UUID's text is the UUID
+        assert _fields(found) == _fields(CreditAccount.objects.get(user=candidate))
+        assert by_user.get(uuid.uuid4()) is None
+    by_key = PkLookup(LedgerEntry, field="idempotency_key")  # a unique column
+    assert _fields(by_key.get("rowcache-1")) == _fields(
+        LedgerEntry.objects.get(idempotency_key="rowcache-1")
+    )
+    assert by_key.get("rowcache-unknown") is None
+
+
+def test_a_lookup_by_a_field_that_is_not_unique_is_refused():
+    with pytest.raises(ValueError, match="unique field: Interview.status"):
+        PkLookup(Interview, field="status")

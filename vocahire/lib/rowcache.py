@@ -33,7 +33,8 @@ class PkLookup(Generic[M]):
     """`PkLookup(Model).get(pk)`: the row as an instance, or None (`for_update`: locked, inside
     a transaction only, as select_for_update()). `queryset`: a function returning the queryset
     to look in instead of the default manager's (select_related(), only(); nothing that adds
-    parameters to the SQL, such as a filter or an annotation with values)."""
+    parameters to the SQL, such as a filter or an annotation with values). `field`: look the row
+    up by another unique field (a one-to-one key, a unique column) instead of the primary key."""
 
     def __init__(
         self,
@@ -41,17 +42,21 @@ class PkLookup(Generic[M]):
         *,
         for_update: bool = False,
         queryset: Callable[[], models.QuerySet[M]] | None = None,
+        field: str = "pk",
     ) -> None:
         self.model = model
+        self.field = model._meta.pk if field == "pk" else model._meta.get_field(field)
+        if not (self.field.primary_key or self.field.unique):
+            raise ValueError(f"PkLookup needs a unique field: {model.__name__}.{field} is not")
         self.for_update = for_update
         self.queryset = queryset or model._default_manager.all
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
 
     def _compile(self, alias: str) -> _Compiled:
-        pk = self.model._meta.pk
-        sample = pk.get_default() if pk.has_default() else 1
-        queryset = self.queryset().using(alias).filter(pk=sample)
+        key = self.field.target_field if self.field.is_relation else self.field
+        sample = key.get_default() if key.has_default() else key.to_python(1)
+        queryset = self.queryset().using(alias).filter(**{self.field.name: sample})
         if self.for_update:
             queryset = queryset.select_for_update()
         compiler = queryset.query.get_compiler(using=alias)
@@ -77,7 +82,8 @@ class PkLookup(Generic[M]):
         )
 
     def get(self, pk: object) -> M | None:
-        """The row, or None. A malformed key raises what the ORM raises (ValidationError)."""
+        """The row (`pk`: the value of the lookup's field), or None. A malformed value raises what
+        the ORM raises (ValidationError)."""
         if self.for_update:
             alias = router.db_for_write(self.model)
             if not connections[alias].in_atomic_block:
@@ -91,7 +97,7 @@ class PkLookup(Generic[M]):
             with self._lock:
                 compiled = self._compiled.setdefault(alias, self._compile(alias))
         connection = connections[alias]
-        field = self.model._meta.pk
+        field = self.field
         value = field.get_db_prep_value(field.to_python(pk), connection)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, [value])
