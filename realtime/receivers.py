@@ -17,6 +17,7 @@ from interviews.signals import (
     interview_ended,
     interview_question_completed,
 )
+from realtime.calls import live_calls_end
 from realtime.models import RealtimeCall
 from realtime.tasks import call_hangup_task
 from vocahire.celery import app as celery_app
@@ -52,7 +53,9 @@ def hangup_on_end(
         if reason == "time_limit"
         else RealtimeCall.EndReason.ENDED
     )
-    hung_up = _supervised_calls_end(RealtimeCall.objects.filter(interview_id=interview_id), why)
+    hung_up = live_calls_end(interview_id=interview_id, reason=why)
+    for upstream_call_id in hung_up:
+        _hangup_now(upstream_call_id)
     if call_id and call_id not in hung_up:
         _hangup_now(call_id)
 
@@ -62,21 +65,12 @@ def hangup_on_next_question(
     sender: Any, *, interview_id: str, question_number: int, **kwargs: Any
 ) -> None:
     """A completed case question's call is over: the next question gets a call of its own."""
-    calls = RealtimeCall.objects.filter(interview_id=interview_id, question_number=question_number)
-    _supervised_calls_end(calls, "next_question")
-
-
-def _supervised_calls_end(calls: Any, reason: str) -> set[str]:
-    """End the live supervised calls among `calls`; the upstream call ids hung up."""
-    live = list(calls.live().values_list("pk", "upstream_call_id"))
-    if not live:
-        return set()
-    RealtimeCall.objects.filter(pk__in=[pk for pk, _ in live], status="live").update(
-        status=RealtimeCall.Status.ENDED, end_reason=reason, ended_at=timezone.now()
-    )
-    for _, upstream_call_id in live:
+    for upstream_call_id in live_calls_end(
+        interview_id=interview_id,
+        question_number=question_number,
+        reason=RealtimeCall.EndReason.NEXT_QUESTION,
+    ):
         _hangup_now(upstream_call_id)
-    return {upstream_call_id for _, upstream_call_id in live}
 
 
 def _hangup_now(call_id: str) -> None:

@@ -409,9 +409,9 @@ def test_call_query_counts(candidate, calls_route, hangup_route, django_assert_n
     client = jwt_client(candidate)
     assert post_offer(client, calls_url(interview)).status_code == 201
     # A reconnect: JWT user; interview + owner + profile (the mint's columns); the turns so far
-    # (realtime/resume.py); RealtimeCall INSERT; the live call it replaces (SELECT) ended
-    # (UPDATE), and hung up upstream.
-    with django_assert_num_queries(6):
+    # (realtime/resume.py); RealtimeCall INSERT; the live call it replaces ended (one UPDATE ...
+    # RETURNING, no SELECT before it: it was two), and hung up upstream.
+    with django_assert_num_queries(5):
         assert post_offer(client, calls_url(interview)).status_code == 201
 
 
@@ -422,7 +422,8 @@ def test_first_call_query_counts(candidate, calls_route, django_assert_num_queri
     # The room's first call on a started interview: JWT user; interview + owner + profile; the
     # mark's transaction (a SAVEPOINT pair here, inside the test's transaction) holding the start
     # again under the row lock (SAVEPOINT, SELECT ... FOR UPDATE, RELEASE: a no-op) and one UPDATE
-    # marking it minted and supervised (it was two); RealtimeCall INSERT; no earlier live call.
+    # marking it minted and supervised (it was two); RealtimeCall INSERT; the UPDATE that would
+    # end an earlier live call (none).
     with django_assert_num_queries(10):
         assert post_offer(client, calls_url(interview)).status_code == 201
     interview.refresh_from_db()
