@@ -46,8 +46,10 @@
 
   // A browser's own recordings (MediaRecorder WebM) carry no duration: reading to the end once
   // makes the duration known, so the timeline and seeking work from the first click.
-  audio.addEventListener("loadedmetadata", function () {
-    if (audio.duration !== Infinity) return;
+  // The script may run after the metadata has loaded (a fast server, a cached file): then the
+  // event has already fired, so it is checked once here as well.
+  function durationFix() {
+    if (fixing || audio.duration !== Infinity) return;
     var restore = function () {
       if (audio.duration === Infinity) return;
       audio.removeEventListener("durationchange", restore);
@@ -57,5 +59,7 @@
     fixing = true;
     audio.addEventListener("durationchange", restore);
     audio.currentTime = 1e7;
-  });
+  }
+  audio.addEventListener("loadedmetadata", durationFix);
+  if (audio.readyState >= 1) durationFix();
 })();

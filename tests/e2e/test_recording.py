@@ -214,7 +214,19 @@ def test_a_case_interview_is_one_recording_across_its_questions(
         time.sleep(0.1)
     second = turns.first()
     assert second is not None, "question 2's opening line was never stored"
+
+    # The report's script held back until the audio's metadata has loaded (a fast server, a cached
+    # file): it must still find the duration, or the timeline stays at "Infinity".
+    def late_script(route: Route) -> None:
+        time.sleep(1.5)
+        route.continue_()
+
+    page.route(re.compile(r"/static/js/replay(\.[0-9a-f]+)?\.js$"), late_script)
     page.reload()
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[data-role=recording-audio]');"
+        " return a.readyState >= 1 && isFinite(a.duration) && a.duration > 1; }"
+    )
     seconds = page.evaluate(
         """async (url) => {
             const data = await (await fetch(url)).arrayBuffer();
