@@ -79,6 +79,7 @@ class Supervisor:
         # Seen-to-committed delay of recent turns, for `bench/supervisor.py` and the log.
         self.turn_delays_ms: collections.deque[float] = collections.deque(maxlen=200_000)
         self.attaches = 0
+        self.closed = False  # shut down (cleanly or not): nothing more to give back
 
     # URLs upstream
 
@@ -146,9 +147,12 @@ class Supervisor:
         try:
             await stop.wait()
         finally:
-            await self.shutdown()
+            # Already shut down (`SupervisorThread.crash`): its loop is gone, nothing to await.
+            if not self.closed:
+                await self.shutdown()
 
     async def shutdown(self, *, clean: bool = True) -> None:
+        self.closed = True
         for task in self.loops:
             task.cancel()
         watches = list(self.watches.values())

@@ -251,6 +251,8 @@ def test_the_supervisor_hangs_up_at_the_deadline(candidate, live, start_supervis
     assert engine_call(live, call.upstream_call_id)["hung_up"] is True
 
 
+# The crashed supervisor's coroutine is dropped with its loop: its clean-up must not run then.
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 def test_a_crashed_supervisor_is_replaced_and_no_turn_is_lost_or_doubled(
     candidate, live, start_supervisor
 ):
