@@ -10,6 +10,9 @@ room does on a supervised call, its start spread evenly over BENCH_SPREAD (30) s
   batch: the connect stages; BENCH_CALL_EVENT=1 adds the call id, which the room sends only on the
   ek_ path), a transcript turn every 10 s (client events, ignored by the server while the
   supervisor records), and POST .../end at BENCH_DURATION (45) s.
+No Celery worker runs: an end's two tasks (the feedback and the hang-up) are published to Redis,
+which is the web's share of them, and stay queued, so the upstream's "hangups" count stays near 0
+(the supervisor lets go of an ended call at its next renewal).
 It prints p50/p95/p99 per endpoint, errors, requests/s, the web's CPU per request (utime + stime
 of the gunicorn master and workers from /proc, before and after) and the supervisor's CPU, with
 the load average next to every figure. Loopback only, bounded, stops by itself.
