@@ -12,6 +12,23 @@ from tests.factories import PASSWORD, api_as, make_subscription, make_user  # no
 from vocahire.celery import app as celery_app
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """Embedded runs (SQLite): the test database is a file, not Django's shared-cache in-memory one.
+
+    In a shared-cache database a connection meeting another's table lock fails at once ("database
+    table is locked"), however short the lock: the live server, the supervisor's database thread
+    and the engine each hold their own connection, so the suite failed now and then on a write
+    that met a concurrent one (a room's call, a greeting's read). On a file, SQLite waits for the
+    lock (its busy timeout), as the embedded product's own db.sqlite3 does."""
+    from django.conf import settings as django_settings
+
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery_and_clean_cache(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
