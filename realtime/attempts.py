@@ -142,8 +142,16 @@ class Attempt:
         except RealtimeError:
             hangup_quietly(created.call_id)  # nobody will pay for or supervise this call
             raise
-        call = self._call_record(status=RealtimeCall.Status.LIVE, upstream_call_id=created.call_id)
-        earlier_calls_end(call)
+        try:
+            call = self._call_record(
+                status=RealtimeCall.Status.LIVE, upstream_call_id=created.call_id
+            )
+            earlier_calls_end(call)
+        except Exception:
+            # The database failed after upstream made the call: the room gets an error and never
+            # uses the answer, so nothing would end the call if it were left running.
+            hangup_quietly(created.call_id)
+            raise
         return CallResult(
             call=call, answer_sdp=created.answer_sdp, server_timing=self.clock.server_timing()
         )

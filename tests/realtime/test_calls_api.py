@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from unittest import mock
 
 import httpx
 import pytest
+from django.db import OperationalError
 from django.test import override_settings
 from django.utils import timezone
 
@@ -125,6 +127,27 @@ def test_a_job_call_is_created_upstream_with_the_server_key_and_charged_once(
     first, second = RealtimeCall.objects.order_by("created_at")
     assert (first.status, first.end_reason, second.status) == ("ended", "ended", "live")
     assert hangup_route.call_count == 1
+
+
+def test_a_call_the_database_fails_to_record_is_hung_up_and_the_retry_is_free(
+    candidate, calls_route, hangup_route
+):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    locked = OperationalError("database table is locked")
+    with mock.patch.object(RealtimeCall.objects, "create", side_effect=locked):
+        response = post_offer(client, calls_url(interview))
+
+    assert response.status_code == 503, response.content
+    assert response.json()["code"] == "database_unavailable"
+    # The call upstream made is not left running with nobody to end it.
+    assert calls_route.call_count == 1 and hangup_route.call_count == 1
+    assert hangup_route.calls.last.request.url.path == f"/v1/realtime/calls/{UPSTREAM_CALL}/hangup"
+    assert not RealtimeCall.objects.exists()
+    # Retry: a new call, and the interview's charge taken once.
+    assert post_offer(client, calls_url(interview)).status_code == 201
+    assert RealtimeCall.objects.get().status == "live"
+    assert _ledger(candidate) == [("interview_debit", -1)]
 
 
 def test_upstream_refusing_the_call_refunds_the_charge_in_the_same_request(candidate, upstream):
