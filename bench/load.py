@@ -9,7 +9,9 @@ room does on a supervised call, its start spread evenly over BENCH_SPREAD (30) s
   POST /interviews (job), POST .../start, POST .../calls (the SDP offer), POST .../events (one
   batch: the connect stages; BENCH_CALL_EVENT=1 adds the call id, which the room sends only on the
   ek_ path), a transcript turn every 10 s (client events, ignored by the server while the
-  supervisor records), and POST .../end at BENCH_DURATION (45) s.
+  supervisor records), and POST .../end at BENCH_DURATION (45) s. The client turns are the
+  issue's traffic model, kept so figures compare with it; the room itself posts none on a
+  supervised call (the supervisor records the transcript): BENCH_CLIENT_TURNS=0 leaves them out.
 No Celery worker runs: an end's two tasks (the feedback and the hang-up) are published to Redis,
 which is the web's share of them, and stay queued, so the upstream's "hangups" count stays near 0
 (the supervisor lets go of an ended call at its next renewal).
@@ -66,6 +68,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "512"))
 KEEPALIVE = float(os.environ.get("BENCH_KEEPALIVE", "15"))
 # The room reports no call id on a supervised call (the server made it); the ek_ path did.
 CALL_EVENT = os.environ.get("BENCH_CALL_EVENT", "0") == "1"
+# The model posts a client turn every BENCH_TURN_SECONDS; the room does not (above).
+CLIENT_TURNS = os.environ.get("BENCH_CLIENT_TURNS", "1") != "0"
 P99_LIMIT_MS = float(os.environ.get("BENCH_P99_MS", "100"))
 WARM_UP = 40  # interviews run untimed before the first scale
 LOG_DIR = Path(os.environ.get("BENCH_LOG_DIR", "/tmp"))
@@ -224,7 +228,7 @@ async def interview(
     if call is not None and CALL_EVENT:
         events.append({"type": "call", "call_id": call[0].headers["Location"].rsplit("/", 1)[-1]})
     await send("events stages", "POST", f"/interviews/{pk}/events", 200, json={"events": events})
-    for n in range(1, int(duration // TURN_EVERY) + 1):
+    for n in range(1, int(duration // TURN_EVERY) + 1 if CLIENT_TURNS else 1):
         await asyncio.sleep(max(0.0, begun + n * TURN_EVERY - time.monotonic()))
         turn = {"type": "turn", "id": f"t{n}", "speaker": "candidate", "start_ms": n * 10_000}
         turn.update(text="I would start with revenue and costs, then the customer mix.")
@@ -269,6 +273,8 @@ def report(count: int, stats: Stats, wall: float, web_cpu: float, sup_cpu: float
     print(f"  {'endpoint':<15}{'n':>6}{'err':>5}{'p50':>8}{'p95':>8}{'p99':>8}  ms")
     for endpoint in ENDPOINTS:
         values = stats.latencies[endpoint]
+        if not values and not stats.errors[endpoint]:
+            continue  # not sent in this model (BENCH_CLIENT_TURNS=0)
         print(
             f"  {endpoint:<15}{len(values):>6}{stats.errors[endpoint]:>5}"
             f"{sideband.pct(values, 50):>8.1f}{sideband.pct(values, 95):>8.1f}"
@@ -295,7 +301,8 @@ def main() -> None:
     print(f"bench: database {DB_URL}, redis {REDIS_URL}, scales {SCALES}, gunicorn {GUNICORN}")
     print(
         f"  each interview {DURATION:.0f} s, starts spread over {SPREAD:.0f} s, a turn every"
-        f" {TURN_EVERY:.0f} s, supervisor {'on' if SUPERVISOR else 'off'}, open files {limit}"
+        f" {TURN_EVERY:.0f} s (client turns {'on' if CLIENT_TURNS else 'off'}), supervisor"
+        f" {'on' if SUPERVISOR else 'off'}, open files {limit}"
     )
     print(f"host: {os.cpu_count()} CPUs, {load()} at start")
     mint.database_recreate()
