@@ -155,8 +155,10 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default=not env.str("CELERY_BROKER_URL", default="")
 )
-if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    CELERY_BROKER_TRANSPORT = "vocahire.lib.kombu_redis:Transport"  # one client per channel
+# One publishing client per channel. Plain redis:// only: kombu turns TLS on from the URL's
+# scheme, which a transport named here would hide, so rediss:// keeps kombu's own transport.
+if CELERY_BROKER_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "vocahire.lib.kombu_redis:Transport"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

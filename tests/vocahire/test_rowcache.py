@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Value
 from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Profile
 from interviews.models import Interview
@@ -92,9 +93,13 @@ def test_a_lookup_by_a_unique_field_finds_the_row_the_orm_does(candidate):
     by_user = PkLookup(CreditAccount, field="user", for_update=True)  # a one-to-one key
     with pytest.raises(TransactionManagementError):
         by_user.get(candidate.pk)
-    with transaction.atomic():
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         found = by_user.get(str(candidate.pk))  # as the ORM, a UUID's text is the UUID
         assert _fields(found) == _fields(CreditAccount.objects.get(user=candidate))
+    # The ledger's lock: the row locked where the database has row locks (PostgreSQL, in CI).
+    if connection.features.has_select_for_update:
+        assert queries.captured_queries[0]["sql"].rstrip().endswith("FOR UPDATE")
+    with transaction.atomic():
         assert by_user.get(uuid.uuid4()) is None
     by_key = PkLookup(LedgerEntry, field="idempotency_key")  # a unique column
     assert _fields(by_key.get("rowcache-1")) == _fields(

@@ -102,6 +102,13 @@ def test_a_broker_other_than_redis_keeps_its_own_transport():
     assert shown["broker_transport"] is None
 
 
+def test_a_tls_redis_broker_keeps_kombus_transport_and_so_its_tls():
+    # kombu turns TLS on from the rediss scheme; a transport named in the settings would hide it.
+    url = "rediss://:pw@cache.example.com:6380/1?ssl_cert_reqs=required"
+    shown = _settings({"CELERY_BROKER_URL": url})
+    assert shown["broker_transport"] is None
+
+
 def test_an_openai_compatible_endpoint_keeps_ai_feedback_on():
     # A proxy's URL says nothing about who is behind it: the key switches OpenAI on.
     proxy = "https://llm-gateway.example.com/openai/v1"
