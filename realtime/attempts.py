@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -142,6 +142,7 @@ class Attempt:
         except RealtimeError:
             hangup_quietly(created.call_id)  # nobody will pay for or supervise this call
             raise
+        call = None
         try:
             call = self._call_record(
                 status=RealtimeCall.Status.LIVE, upstream_call_id=created.call_id
@@ -151,6 +152,8 @@ class Attempt:
             # The database failed after upstream made the call: the room gets an error and never
             # uses the answer, so nothing would end the call if it were left running.
             hangup_quietly(created.call_id)
+            if call is not None:  # recorded, then the swap failed: no supervisor for a dead call
+                _call_end_quietly(call)
             raise
         return CallResult(
             call=call, answer_sdp=created.answer_sdp, server_timing=self.clock.server_timing()
@@ -265,6 +268,17 @@ class Attempt:
         outcome = "created" if status == RealtimeCall.Status.LIVE else "failed"
         _log(attempt=self, outcome=outcome, error_code=fields.get("error_code", ""))
         return call
+
+
+def _call_end_quietly(call: RealtimeCall) -> None:
+    try:
+        RealtimeCall.objects.filter(pk=call.pk, status=RealtimeCall.Status.LIVE).update(
+            status=RealtimeCall.Status.ENDED,
+            end_reason=RealtimeCall.EndReason.ENDED,
+            ended_at=timezone.now(),
+        )
+    except DatabaseError:  # the database is still failing: a supervisor finds the call gone
+        logger.warning("call %s left live after a failed record", call.pk)
 
 
 def _code(exc: Exception) -> str:

@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.utils import timezone
 
@@ -50,6 +51,11 @@ def earlier_calls_end(call: RealtimeCall) -> None:
 _EVERY_QUESTION = object()
 
 
+def _returning(connection: BaseDatabaseWrapper) -> bool:
+    """UPDATE ... RETURNING: PostgreSQL, and SQLite from 3.35 (Django allows 3.31)."""
+    return bool(connection.features.can_return_columns_from_insert)
+
+
 def live_calls_end(
     *,
     interview_id: object,
@@ -59,8 +65,9 @@ def live_calls_end(
 ) -> list[str]:
     """Mark the interview's live calls ended (those of one question when `question_number` is
     given, None being a job interview's; all but `keep`) in one UPDATE ... RETURNING, with no
-    SELECT before it or ORM query to compile: the upstream call ids of the calls it ended, each
-    once however many ask at the same time. Hanging them up is the caller's."""
+    SELECT before it or ORM query to compile (a SELECT, then an UPDATE per call, on an SQLite too
+    old for RETURNING): the upstream call ids of the calls it ended, each once however many ask
+    at the same time. Hanging them up is the caller's."""
     meta = RealtimeCall._meta
     connection = connections[router.db_for_write(RealtimeCall)]
     quote = connection.ops.quote_name
@@ -71,30 +78,44 @@ def live_calls_end(
     def value(name: str, raw: object) -> object:
         return meta.get_field(name).get_db_prep_value(raw, connection)
 
+    live = value("status", RealtimeCall.Status.LIVE)
     where = [f"{column('interview')} = %s", f"{column('status')} = %s"]
-    params = [
-        value("status", RealtimeCall.Status.ENDED),
-        value("end_reason", reason),
-        value("ended_at", timezone.now()),
-        value("interview", interview_id),
-        value("status", RealtimeCall.Status.LIVE),
-    ]
+    where_params = [value("interview", interview_id), live]
     if question_number is None:
         where.append(f"{column('question_number')} IS NULL")
     elif question_number is not _EVERY_QUESTION:
         where.append(f"{column('question_number')} = %s")
-        params.append(value("question_number", question_number))
+        where_params.append(value("question_number", question_number))
     if keep is not None:
         where.append(f"{column('id')} <> %s")
-        params.append(value("id", keep))
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {column('status')} = %s, "
-        f"{column('end_reason')} = %s, {column('ended_at')} = %s "
-        f"WHERE {' AND '.join(where)} RETURNING {column('upstream_call_id')}"
+        where_params.append(value("id", keep))
+    table = quote(meta.db_table)
+    update = (
+        f"UPDATE {table} SET {column('status')} = %s, {column('end_reason')} = %s, "
+        f"{column('ended_at')} = %s WHERE "
     )
+    set_params = [
+        value("status", RealtimeCall.Status.ENDED),
+        value("end_reason", reason),
+        value("ended_at", timezone.now()),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [upstream_call_id for (upstream_call_id,) in cursor.fetchall() if upstream_call_id]
+        if _returning(connection):
+            sql = f"{update}{' AND '.join(where)} RETURNING {column('upstream_call_id')}"
+            cursor.execute(sql, set_params + where_params)
+            return [upstream for (upstream,) in cursor.fetchall() if upstream]
+        # SQLite before 3.35 has no RETURNING: read the live calls, then end each one still live
+        # (the status in the WHERE keeps "each once" when two ask at the same time).
+        sql = f"SELECT {column('id')}, {column('upstream_call_id')} FROM {table} WHERE "
+        cursor.execute(sql + " AND ".join(where), where_params)
+        ended = []
+        for pk, upstream in cursor.fetchall():
+            cursor.execute(
+                f"{update}{column('id')} = %s AND {column('status')} = %s", [*set_params, pk, live]
+            )
+            if cursor.rowcount == 1 and upstream:
+                ended.append(upstream)
+        return ended
 
 
 def realtime_call_end(*, call: RealtimeCall, reason: str, hangup: bool = True) -> bool:

@@ -150,6 +150,46 @@ def test_a_call_the_database_fails_to_record_is_hung_up_and_the_retry_is_free(
     assert _ledger(candidate) == [("interview_debit", -1)]
 
 
+def test_a_call_recorded_but_not_swapped_for_the_one_before_is_hung_up_and_ended(
+    candidate, calls_route, hangup_route
+):
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    assert post_offer(client, calls_url(interview)).status_code == 201
+    locked = OperationalError("database table is locked")
+    with mock.patch("realtime.attempts.earlier_calls_end", side_effect=locked):
+        response = post_offer(client, calls_url(interview))
+
+    assert response.status_code == 503, response.content
+    assert hangup_route.call_count == 1  # the new call, made upstream and never used
+    first, second = RealtimeCall.objects.order_by("created_at")
+    assert first.status == "live"  # the one the room may still hold, until its retry
+    assert (second.status, second.end_reason) == ("ended", "ended")  # no supervisor for it
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["returning", "sqlite-before-3.35"])
+def test_ending_live_calls_ends_and_hangs_up_each_once(
+    candidate, calls_route, hangup_route, django_capture_on_commit_callbacks, returning
+):
+    from realtime.calls import live_calls_end
+
+    interview = job_interview_draft(candidate)
+    client = jwt_client(candidate)
+    with mock.patch("realtime.calls._returning", return_value=returning):
+        assert post_offer(client, calls_url(interview)).status_code == 201
+        assert post_offer(client, calls_url(interview)).status_code == 201  # a reconnect
+        first, second = RealtimeCall.objects.order_by("created_at")
+        assert (first.status, second.status) == ("ended", "live") and hangup_route.call_count == 1
+        ended = live_calls_end(interview_id=interview.pk, reason="time_limit")
+        assert ended == [UPSTREAM_CALL]
+        assert live_calls_end(interview_id=interview.pk, reason="time_limit") == []  # once
+    second.refresh_from_db()
+    assert (second.status, second.end_reason) == ("ended", "time_limit")
+    assert second.ended_at is not None
+    first.refresh_from_db()
+    assert first.end_reason == "ended"  # not ended twice
+
+
 def test_upstream_refusing_the_call_refunds_the_charge_in_the_same_request(candidate, upstream):
     upstream.post("/realtime/calls").mock(return_value=upstream_error(500, "error_server.json"))
     interview = job_interview_draft(candidate)
