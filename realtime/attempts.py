@@ -21,7 +21,7 @@ from accounts.models import User
 from billing import entitlements
 from interviews import services as lifecycle
 from interviews.models import Interview
-from realtime.calls import earlier_calls_end, hangup_quietly
+from realtime.calls import earlier_calls_end, hangup_quietly, realtime_call_end
 from realtime.models import RealtimeCall, RealtimeSession
 from vocahire.lib import openai_gateway as gateway
 from vocahire.lib import providers
@@ -272,11 +272,7 @@ class Attempt:
 
 def _call_end_quietly(call: RealtimeCall) -> None:
     try:
-        RealtimeCall.objects.filter(pk=call.pk, status=RealtimeCall.Status.LIVE).update(
-            status=RealtimeCall.Status.ENDED,
-            end_reason=RealtimeCall.EndReason.ENDED,
-            ended_at=timezone.now(),
-        )
+        realtime_call_end(call=call, reason=RealtimeCall.EndReason.ENDED, hangup=False)
     except DatabaseError:  # the database is still failing: a supervisor finds the call gone
         logger.warning("call %s left live after a failed record", call.pk)
 
