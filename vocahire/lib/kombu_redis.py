@@ -7,8 +7,8 @@ no connection of its own (each command borrows one from the channel's pool), so 
 serves every publish; it is built again whenever the channel's pool is (after a fork or a
 reconnect). The asynchronous client a worker consumes with is kombu's, unchanged.
 
-Settings use it for a plain `redis://` broker (`CELERY_BROKER_TRANSPORT`); `rediss://` keeps kombu's own
-transport, which turns TLS on from the scheme.
+Settings use it for a plain `redis://` broker (`CELERY_BROKER_TRANSPORT`); `rediss://` keeps
+kombu's own transport, which turns TLS on from the scheme.
 """
 
 from __future__ import annotations
