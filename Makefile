@@ -40,7 +40,7 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media staticfiles
 
 # Minting benchmark: gunicorn (4 workers) on PostgreSQL + Redis against the local engine; prints
 # req/s and p50/p95/p99 at concurrency 1, 8, 32 and the server overhead. Needs both services.

@@ -106,6 +106,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASE_POOL_MAX = env.int("DATABASE_POOL_MAX", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Embedded, the web, the engine and the supervisor write to one file. A deferred transaction
+    # that reads and then writes while another connection writes fails at once ("database is
+    # locked", no wait: SQLite would deadlock otherwise), so an End could meet the supervisor's
+    # turn and fail. IMMEDIATE takes the write lock at BEGIN: writers queue (up to the timeout),
+    # and WAL lets readers read meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
     if DATABASE_POOL_MAX:
