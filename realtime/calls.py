@@ -78,9 +78,8 @@ def live_calls_end(
     def value(name: str, raw: object) -> object:
         return meta.get_field(name).get_db_prep_value(raw, connection)
 
-    live = value("status", RealtimeCall.Status.LIVE)
     where = [f"{column('interview')} = %s", f"{column('status')} = %s"]
-    where_params = [value("interview", interview_id), live]
+    where_params = [value("interview", interview_id), value("status", RealtimeCall.Status.LIVE)]
     if question_number is None:
         where.append(f"{column('question_number')} IS NULL")
     elif question_number is not _EVERY_QUESTION:
@@ -90,32 +89,33 @@ def live_calls_end(
         where.append(f"{column('id')} <> %s")
         where_params.append(value("id", keep))
     table = quote(meta.db_table)
-    update = (
-        f"UPDATE {table} SET {column('status')} = %s, {column('end_reason')} = %s, "
-        f"{column('ended_at')} = %s WHERE "
-    )
-    set_params = [
-        value("status", RealtimeCall.Status.ENDED),
-        value("end_reason", reason),
-        value("ended_at", timezone.now()),
-    ]
     with connection.cursor() as cursor:
         if _returning(connection):
-            sql = f"{update}{' AND '.join(where)} RETURNING {column('upstream_call_id')}"
-            cursor.execute(sql, set_params + where_params)
+            cursor.execute(
+                f"UPDATE {table} SET {column('status')} = %s, {column('end_reason')} = %s, "
+                f"{column('ended_at')} = %s WHERE {' AND '.join(where)} "
+                f"RETURNING {column('upstream_call_id')}",
+                [
+                    value("status", RealtimeCall.Status.ENDED),
+                    value("end_reason", reason),
+                    value("ended_at", timezone.now()),
+                    *where_params,
+                ],
+            )
             return [upstream for (upstream,) in cursor.fetchall() if upstream]
         # SQLite before 3.35 has no RETURNING: read the live calls, then end each one still live
-        # (the status in the WHERE keeps "each once" when two ask at the same time).
-        sql = f"SELECT {column('id')}, {column('upstream_call_id')} FROM {table} WHERE "
-        cursor.execute(sql + " AND ".join(where), where_params)
-        ended = []
-        for pk, upstream in cursor.fetchall():
-            cursor.execute(
-                f"{update}{column('id')} = %s AND {column('status')} = %s", [*set_params, pk, live]
-            )
-            if cursor.rowcount == 1 and upstream:
-                ended.append(upstream)
-        return ended
+        # as one call is ended anywhere else ("each once" when two ask at the same time).
+        cursor.execute(
+            f"SELECT {column('id')}, {column('upstream_call_id')} FROM {table} "
+            f"WHERE {' AND '.join(where)}",
+            where_params,
+        )
+        live_calls = cursor.fetchall()
+    return [
+        upstream
+        for pk, upstream in live_calls
+        if realtime_call_end(call=RealtimeCall(pk=pk), reason=reason, hangup=False) and upstream
+    ]
 
 
 def realtime_call_end(*, call: RealtimeCall, reason: str, hangup: bool = True) -> bool:

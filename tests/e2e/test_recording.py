@@ -217,12 +217,18 @@ def test_a_case_interview_is_one_recording_across_its_questions(
 
     # The report's script held back until the audio's metadata has loaded (a fast server, a cached
     # file): it must still find the duration, or the timeline stays at "Infinity".
-    def late_script(route: Route) -> None:
-        time.sleep(1.5)
-        route.continue_()
-
-    page.route(re.compile(r"/static/js/replay(\.[0-9a-f]+)?\.js$"), late_script)
-    page.reload()
+    held: list[Route] = []
+    page.route(re.compile(r"/static/js/replay(\.[0-9a-f]+)?\.js$"), lambda r: held.append(r))
+    page.reload(wait_until="commit")  # "load" waits for the held script
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[data-role=recording-audio]');"
+        " return a !== null && a.readyState >= 1; }"
+    )
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.evaluate("() => 0")  # each call to the page lets the route's handler run
+    assert held, "the report's script was never asked for"
+    held[0].continue_()
     page.wait_for_function(
         "() => { const a = document.querySelector('[data-role=recording-audio]');"
         " return a.readyState >= 1 && isFinite(a.duration) && a.duration > 1; }"

@@ -4,7 +4,6 @@ writers at once queue for the lock instead of one failing with "database is lock
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.db import connection, connections, transaction
@@ -17,6 +16,7 @@ def test_a_transaction_that_reads_then_writes_waits_for_a_concurrent_writer():
     if connection.vendor != "sqlite":
         pytest.skip("the embedded database's locking; PostgreSQL has row locks")
     reading = threading.Event()
+    other_wrote = threading.Event()
     errors: list[Exception] = []
 
     def reads_then_writes() -> None:  # as an End does: read the interview, then write it
@@ -24,7 +24,9 @@ def test_a_transaction_that_reads_then_writes_waits_for_a_concurrent_writer():
             with transaction.atomic():
                 User.objects.count()
                 reading.set()
-                time.sleep(0.3)  # the other writer arrives meanwhile
+                # The other writer's write lands first where nothing queues it (deferred
+                # transactions); queued behind this transaction, it cannot, and the wait runs out.
+                other_wrote.wait(0.5)
                 User.objects.create(email="first@example.com")
         except Exception as exc:  # noqa: BLE001 - the failure is what the test looks for
             errors.append(exc)
@@ -37,6 +39,7 @@ def test_a_transaction_that_reads_then_writes_waits_for_a_concurrent_writer():
         try:
             with transaction.atomic():
                 User.objects.create(email="second@example.com")
+                other_wrote.set()
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
         finally:
