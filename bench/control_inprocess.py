@@ -11,7 +11,7 @@ gunicorn's own share. Use it to measure a change to the hot path before running 
     make bench-control     # or: .venv/bin/python bench/control_inprocess.py [--profile]
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/vocahire_bench_control,
 dropped, re-created and migrated), BENCH_REDIS_URL (redis://127.0.0.1:6379/6, flushed),
-BENCH_INTERVIEWS (300), BENCH_TURNS (4), BENCH_POOL (0: Django's persistent connection; N: the
+BENCH_INTERVIEWS (300), BENCH_TURNS (4), BENCH_AUTH (load.py's: jwt or session), BENCH_POOL (0: Django's persistent connection; N: the
 production line's psycopg pool of N), BENCH_SQL (1: print each endpoint's statements once).
 --profile: cProfile on the thread's CPU clock over the timed requests (BENCH_PROFILE_ENDPOINT:
 one endpoint's), the BENCH_PROFILE_LINES (30) most expensive functions by BENCH_PROFILE_SORT
@@ -50,7 +50,7 @@ os.environ["BENCH_REDIS_URL"] = REDIS_URL
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 import mint  # noqa: E402 - bench/mint.py: database and Redis helpers
-from load import ENDPOINTS, OFFER_SDP, STAGES  # noqa: E402 - the same traffic as load.py
+from load import AUTH, ENDPOINTS, OFFER_SDP, STAGES, auth_headers  # noqa: E402 - load.py's traffic
 
 ANSWER_SDP = (
     "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
@@ -83,7 +83,12 @@ class Wsgi:
         self.application = application
 
     def __call__(
-        self, method: str, path: str, token: str, body: bytes = b"", content_type: str = ""
+        self,
+        method: str,
+        path: str,
+        auth: dict[str, str],
+        body: bytes = b"",
+        content_type: str = "",
     ) -> tuple[int, dict[str, str], bytes]:
         environ = {
             "REQUEST_METHOD": method,
@@ -94,7 +99,6 @@ class Wsgi:
             "SERVER_PROTOCOL": "HTTP/1.1",
             "REMOTE_ADDR": "127.0.0.1",
             "HTTP_HOST": "127.0.0.1:8000",
-            "HTTP_AUTHORIZATION": f"Bearer {token}",
             "HTTP_ACCEPT": "*/*",
             "CONTENT_LENGTH": str(len(body)),
             "CONTENT_TYPE": content_type,
@@ -105,6 +109,7 @@ class Wsgi:
             "wsgi.multithread": True,
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
+            **{f"HTTP_{name.upper().replace('-', '_')}": value for name, value in auth.items()},
         }
         answer: dict = {}
 
@@ -120,33 +125,31 @@ class Wsgi:
         return answer["status"], answer["headers"], content
 
 
-def users_create(count: int) -> list[str]:
-    from rest_framework_simplejwt.tokens import AccessToken
-
+def users_create(count: int) -> list[dict[str, str]]:
     from accounts.models import Profile, User
     from billing import services as billing
     from billing.models import LedgerEntry
 
-    tokens = []
+    auths = []
     for n in range(count):
         user = User.objects.create_user(f"control-{n}@example.com", None)
         Profile.objects.create(user=user, display_name=f"Control {n}")
         billing.credits_grant(
             user_id=user.pk, amount=5, kind=LedgerEntry.Kind.STAFF_GRANT, idempotency_key=f"c:{n}"
         )
-        tokens.append(str(AccessToken.for_user(user)))
-    return tokens
+        auths.append(auth_headers(user, "http://127.0.0.1:8000"))
+    return auths
 
 
-def interview(send: Callable, token: str, timed: Callable) -> None:
+def interview(send: Callable, auth: dict[str, str], timed: Callable) -> None:
     """One interview's requests in load.py's order; `timed` measures and checks each."""
     body = json.dumps({"kind": "job", "job_title": "Data analyst"}).encode()
-    created = timed("create", 201, lambda: send("POST", "/api/v1/interviews", token, body, "application/json"))  # fmt: skip
+    created = timed("create", 201, lambda: send("POST", "/api/v1/interviews", auth, body, "application/json"))  # fmt: skip
     pk = json.loads(created)["id"]
-    timed("start", 200, lambda: send("POST", f"/api/v1/interviews/{pk}/start", token))
+    timed("start", 200, lambda: send("POST", f"/api/v1/interviews/{pk}/start", auth))
     timed(
         "calls", 201,
-        lambda: send("POST", f"/api/v1/interviews/{pk}/calls", token, OFFER_SDP.encode(), "application/sdp"),  # fmt: skip
+        lambda: send("POST", f"/api/v1/interviews/{pk}/calls", auth, OFFER_SDP.encode(), "application/sdp"),  # fmt: skip
     )  # fmt: skip
     attempt = uuid.uuid4().hex[:12]
     stages = [
@@ -155,13 +158,13 @@ def interview(send: Callable, token: str, timed: Callable) -> None:
     ]
     events = f"/api/v1/interviews/{pk}/events"
     body = json.dumps({"events": stages}).encode()
-    timed("events stages", 200, lambda: send("POST", events, token, body, "application/json"))
+    timed("events stages", 200, lambda: send("POST", events, auth, body, "application/json"))
     for n in range(1, TURNS + 1):
         turn = {"type": "turn", "id": f"t{n}", "speaker": "candidate", "start_ms": n * 10_000}
         turn.update(text="I would start with revenue and costs, then the customer mix.")
         body = json.dumps({"events": [turn]}).encode()
-        timed("events turn", 200, lambda: send("POST", events, token, body, "application/json"))  # noqa: B023 - called at once
-    timed("end", 200, lambda: send("POST", f"/api/v1/interviews/{pk}/end", token))
+        timed("events turn", 200, lambda: send("POST", events, auth, body, "application/json"))  # noqa: B023 - called at once
+    timed("end", 200, lambda: send("POST", f"/api/v1/interviews/{pk}/end", auth))
 
 
 def main() -> None:
@@ -180,7 +183,7 @@ def main() -> None:
     from vocahire.wsgi import application
 
     send = Wsgi(application)
-    tokens = users_create(INTERVIEWS + WARM_UP)
+    auths = users_create(INTERVIEWS + WARM_UP)
     # Creating a user leaves the API user cache's tombstone for a minute (accounts/tokens.py):
     # the candidates of a live deployment signed up long before, so Redis starts empty here.
     mint.redis_flush()
@@ -229,12 +232,15 @@ def main() -> None:
         router.post(url__regex=r"/realtime/calls/rtc_\w+/hangup").mock(
             return_value=httpx.Response(200)
         )
-        for token in tokens[:WARM_UP]:
-            interview(send, token, timed)
+        for auth in auths[:WARM_UP]:
+            interview(send, auth, timed)
         timing = True
-        for token in tokens[WARM_UP:]:
-            interview(send, token, timed)
-    print(f"{INTERVIEWS} interviews in-process on {connection.vendor}, {TURNS} turns each")
+        for auth in auths[WARM_UP:]:
+            interview(send, auth, timed)
+    print(
+        f"{INTERVIEWS} interviews in-process on {connection.vendor}, {TURNS} turns each,"
+        f" {AUTH} auth"
+    )
     print(f"  {'endpoint':<15}{'n':>6}{'cpu p50':>9}{'cpu mean':>10}{'wall p50':>10}{'queries':>9}")
     for endpoint in ENDPOINTS:
         print(

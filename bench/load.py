@@ -27,7 +27,8 @@ gunicorn options, default the README's production line; DATABASE_POOL_MAX defaul
 any variable not named BENCH_*, passes through to the web), BENCH_SUPERVISOR (1), BENCH_WEB_PORT / BENCH_FAKE_PORT (8794 / 8795),
 BENCH_CONNECTIONS (client connections to the web, default 512), BENCH_KEEPALIVE (seconds
 the client keeps an idle connection, default 15: under the server's --keep-alive 20),
-BENCH_LOG_DIR (/tmp),
+BENCH_AUTH (jwt: a Bearer token per interview; session: the room's own, a session cookie with
+the CSRF cookie and header), BENCH_LOG_DIR (/tmp),
 BENCH_PROFILE (1: run the workers under yappi, bench/gunicorn_profile.py, and print where their
 CPU went; BENCH_PROFILE_LINES, default 30, functions by own time and by cumulative time).
 Exits 1 when any request failed or a scale's p99 is over BENCH_P99_MS (100).
@@ -70,6 +71,11 @@ KEEPALIVE = float(os.environ.get("BENCH_KEEPALIVE", "15"))
 CALL_EVENT = os.environ.get("BENCH_CALL_EVENT", "0") == "1"
 # The issue's model posts a client turn every BENCH_TURN_SECONDS; the room does not (above).
 CLIENT_TURNS = os.environ.get("BENCH_CLIENT_TURNS", "1") != "0"
+# How each interview signs its requests: "jwt" (an API client's Bearer token, the issue's model)
+# or "session" (the room's own: the session cookie, with the CSRF cookie and header).
+AUTH = os.environ.get("BENCH_AUTH", "jwt")
+if AUTH not in ("jwt", "session"):
+    raise SystemExit(f"BENCH_AUTH is jwt or session, not {AUTH!r}")
 P99_LIMIT_MS = float(os.environ.get("BENCH_P99_MS", "100"))
 WARM_UP = 40  # interviews run untimed before the first scale
 LOG_DIR = Path(os.environ.get("BENCH_LOG_DIR", "/tmp"))
@@ -143,15 +149,49 @@ def process_tree_cpu(root_pid: int) -> float:
     return total
 
 
-def users_create(count: int) -> list[str]:
-    """Users with credits for every scale; their JWT access tokens."""
+def auth_headers(user: object, origin: str) -> dict[str, str]:
+    """The headers one user's requests carry (BENCH_AUTH): a Bearer access token, or what the
+    room sends, a signed-in session's cookie with the CSRF cookie and header and the page's
+    Origin (a browser sends it on every POST). Needs Django set up."""
+    if AUTH == "jwt":
+        from rest_framework_simplejwt.tokens import AccessToken
+
+        return {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
+    from importlib import import_module
+
+    from allauth.account.auth_backends import AuthenticationBackend
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.crypto import get_random_string
+    from django.utils.module_loading import import_string
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)  # as django.contrib.auth.login() leaves it
+    # The backend allauth's sign-in records: the first that is (or extends) allauth's own.
+    session[BACKEND_SESSION_KEY] = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if issubclass(import_string(path), AuthenticationBackend)
+    )
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    csrf = get_random_string(32)  # a CSRF secret, as the csrftoken cookie holds it
+    return {
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf}",
+        "X-CSRFToken": csrf,
+        "Origin": origin,
+    }
+
+
+def users_create(count: int) -> list[dict[str, str]]:
+    """Users with credits for every scale; the headers each one's requests carry."""
     os.environ.update(child_env())
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
     from django.contrib.auth.hashers import make_password
-    from rest_framework_simplejwt.tokens import AccessToken
 
     from accounts.models import User
     from billing import services as billing
@@ -169,7 +209,7 @@ def users_create(count: int) -> list[str]:
             kind=LedgerEntry.Kind.STAFF_GRANT,
             idempotency_key=f"load:{user.pk}",
         )
-    return [str(AccessToken.for_user(user)) for user in users]
+    return [auth_headers(user, WEB) for user in users]
 
 
 @dataclass
@@ -187,13 +227,12 @@ class Stats:
 
 
 async def interview(
-    http: object, token: str, delay: float, stats: Stats, duration: float = DURATION
+    http: object, auth: dict[str, str], delay: float, stats: Stats, duration: float = DURATION
 ) -> None:
     """One job interview's control traffic, as the room sends it on a supervised call."""
     import aiohttp
 
     await asyncio.sleep(delay)
-    auth = {"Authorization": f"Bearer {token}"}
     begun = time.monotonic()
 
     async def send(endpoint: str, method: str, path: str, want: int, **kw: object) -> object:
@@ -238,17 +277,19 @@ async def interview(
 
 
 async def scale_run(
-    tokens: list[str], count: int, spread: float = SPREAD, duration: float = DURATION
+    auths: list[dict[str, str]], count: int, spread: float = SPREAD, duration: float = DURATION
 ) -> tuple[Stats, float]:
     import aiohttp
 
     stats = Stats()
     connector = aiohttp.TCPConnector(limit=CONNECTIONS, keepalive_timeout=KEEPALIVE)
     timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
+    # Each interview's own headers carry its cookies: none kept from a response for another.
+    jar = aiohttp.DummyCookieJar()
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout, cookie_jar=jar) as http:
         started = time.monotonic()
         await asyncio.gather(
-            *(interview(http, tokens[i], spread * i / count, stats, duration) for i in range(count))
+            *(interview(http, auths[i], spread * i / count, stats, duration) for i in range(count))
         )
     return stats, time.monotonic() - started
 
@@ -302,12 +343,12 @@ def main() -> None:
     print(
         f"  each interview {DURATION:.0f} s, starts spread over {SPREAD:.0f} s, a turn every"
         f" {TURN_EVERY:.0f} s (client turns {'on' if CLIENT_TURNS else 'off'}), supervisor"
-        f" {'on' if SUPERVISOR else 'off'}, open files {limit}"
+        f" {'on' if SUPERVISOR else 'off'}, {AUTH} auth, open files {limit}"
     )
     print(f"host: {os.cpu_count()} CPUs, {load()} at start")
     mint.database_recreate()
     mint.redis_flush()
-    tokens = users_create(max(SCALES))
+    auths = users_create(max(SCALES))
     processes: list[subprocess.Popen] = []
     try:
         args = [sys.executable, sideband.__file__, "--fake-server", str(FAKE_PORT), CALL_PREFIX]
@@ -329,12 +370,12 @@ def main() -> None:
         mint.wait_until(lambda: httpx.get(f"{WEB}/healthz", timeout=2).status_code == 200, "web")
         mint.wait_until(lambda: httpx.get(f"{FAKE}/_bench/stats", timeout=2).is_success, "fake")
         # Warm-up, not counted: every worker imports and connects on its first requests.
-        warm = min(WARM_UP, len(tokens))
-        asyncio.run(scale_run(tokens[-warm:], warm, spread=2.0, duration=TURN_EVERY + 1))
+        warm = min(WARM_UP, len(auths))
+        asyncio.run(scale_run(auths[-warm:], warm, spread=2.0, duration=TURN_EVERY + 1))
         passed = True
         for count in SCALES:
             web_cpu, sup_cpu = process_tree_cpu(web.pid), sup and process_tree_cpu(sup.pid)
-            stats, wall = asyncio.run(scale_run(tokens, count))
+            stats, wall = asyncio.run(scale_run(auths, count))
             web_cpu = process_tree_cpu(web.pid) - web_cpu
             sup_cpu = sup and process_tree_cpu(sup.pid) - sup_cpu
             passed = report(count, stats, wall, web_cpu, sup_cpu) and passed
