@@ -37,8 +37,14 @@ class SessionStore(db.SessionStore):
         return session
 
     def load(self) -> dict[str, Any]:
-        data = super().load()
-        backend = data.get(BACKEND_SESSION_KEY)
-        if backend in RENAMED:
-            data[BACKEND_SESSION_KEY] = RENAMED[backend]
-        return data
+        return _renamed(super().load())
+
+    async def aload(self) -> dict[str, Any]:  # an async view's (Django's async ORM lookup)
+        return _renamed(await super().aload())
+
+
+def _renamed(data: dict[str, Any]) -> dict[str, Any]:
+    backend = data.get(BACKEND_SESSION_KEY)
+    if backend in RENAMED:
+        data[BACKEND_SESSION_KEY] = RENAMED[backend]
+    return data

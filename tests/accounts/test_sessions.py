@@ -3,15 +3,17 @@ session row and the signed-in user read with compiled SELECTs, behaving as Djang
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth import backends as django_backends
 from django.contrib.sessions.backends import db as django_db_store
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -22,6 +24,7 @@ from accounts.sessions import SessionStore
 pytestmark = pytest.mark.django_db
 
 ME = "/api/v1/me"
+LEGACY_ALLAUTH = "allauth.account.auth_backends.AuthenticationBackend"
 
 
 def _saved(data: dict, store: type = django_db_store.SessionStore) -> str:
@@ -92,7 +95,7 @@ def test_a_missing_key_is_an_empty_session_and_no_key_costs_no_query():
         "accounts.backends.AuthenticationBackend",
         "accounts.backends.ModelBackend",
         # Sessions signed in before accounts.backends named the classes it extends.
-        "allauth.account.auth_backends.AuthenticationBackend",
+        LEGACY_ALLAUTH,
         "django.contrib.auth.backends.ModelBackend",
     ],
 )
@@ -100,6 +103,21 @@ def test_a_signed_in_session_authenticates_the_api_whichever_backend_it_names(ca
     response = _signed_in(candidate, backend).get(ME)
     assert response.status_code == 200, response.content
     assert response.json()["email"] == candidate.email
+
+
+@pytest.mark.django_db(transaction=True)  # the async lookup runs on another connection
+def test_an_async_read_names_the_new_backends_too(candidate):
+    key = _saved({SESSION_KEY: str(candidate.pk), BACKEND_SESSION_KEY: LEGACY_ALLAUTH})
+
+    async def read(key: str) -> dict:
+        try:
+            return await SessionStore(key).aload()
+        finally:  # the async ORM's thread keeps its own connection: close it
+            await sync_to_async(connections.close_all)()
+
+    data = asyncio.run(read(key))
+    assert data[BACKEND_SESSION_KEY] == "accounts.backends.AuthenticationBackend"
+    assert asyncio.run(read("nosuchsessionkeyatall0123456789x")) == {}
 
 
 def test_a_session_naming_an_unknown_backend_is_not_signed_in(candidate):
