@@ -6,8 +6,9 @@ and allauth's backend unchanged but for that lookup (vocahire.lib.rowcache): the
 the same `user_can_authenticate` check (an inactive user is no user). Nothing is cached: a
 deactivation or a password change holds on the very next request, as before.
 
-Sessions signed in before these classes existed name the classes they extend; `accounts.sessions`
-reads those names as these (RENAMED), so nobody is signed out by the change.
+A session names the backend that signed it in. `accounts.sessions` stores these under the names
+of the classes they extend and reads those names as these (RENAMED), so a session from before
+these classes, or one served by a release from before them, stays signed in.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class AuthenticationBackend(_CompiledUserLookup, allauth_backends.Authentication
     """allauth's backend (the site's sign-in, by email)."""
 
 
-# The backend a session names -> the one that now serves it.
+# The name a session stores -> the backend that serves it.
 RENAMED = {
     "django.contrib.auth.backends.ModelBackend": "accounts.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend": "accounts.backends.AuthenticationBackend",

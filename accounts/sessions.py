@@ -6,8 +6,10 @@ session does are Django's own (`django.contrib.sessions.backends.db`); only the 
 vocahire.lib.rowcache's: the row by its key with a SELECT compiled once, and a row past its
 `expire_date` treated as missing, as Django's `expire_date__gt=now` filter treats it.
 
-A session signed in before `accounts.backends` existed names the backend it extends: it is read
-as naming the new one (accounts.backends.RENAMED), and saved so the next time it changes.
+The backend a session names is stored as the Django or allauth class that `accounts.backends`
+extends, and read as ours (accounts.backends.RENAMED): a session signed in before these classes
+existed stays signed in, and so does one signed in now when a release from before them serves it
+(a rolling restart, a rollback).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from accounts.backends import RENAMED
 from vocahire.lib.rowcache import PkLookup
 
 _session_by_key = PkLookup(Session)
+_STORED_AS = {ours: theirs for theirs, ours in RENAMED.items()}
 
 
 class SessionStore(db.SessionStore):
@@ -37,14 +40,17 @@ class SessionStore(db.SessionStore):
         return session
 
     def load(self) -> dict[str, Any]:
-        return _renamed(super().load())
+        return _backend_renamed(super().load(), RENAMED)
 
     async def aload(self) -> dict[str, Any]:  # an async view's (Django's async ORM lookup)
-        return _renamed(await super().aload())
+        return _backend_renamed(await super().aload(), RENAMED)
+
+    def encode(self, session_dict: dict[str, Any]) -> str:
+        return super().encode(_backend_renamed(dict(session_dict), _STORED_AS))
 
 
-def _renamed(data: dict[str, Any]) -> dict[str, Any]:
+def _backend_renamed(data: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     backend = data.get(BACKEND_SESSION_KEY)
-    if backend in RENAMED:
-        data[BACKEND_SESSION_KEY] = RENAMED[backend]
+    if backend in names:
+        data[BACKEND_SESSION_KEY] = names[backend]
     return data

@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+import time_machine
 from asgiref.sync import sync_to_async
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth import backends as django_backends
@@ -118,6 +119,32 @@ def test_an_async_read_names_the_new_backends_too(candidate):
     data = asyncio.run(read(key))
     assert data[BACKEND_SESSION_KEY] == "accounts.backends.AuthenticationBackend"
     assert asyncio.run(read("nosuchsessionkeyatall0123456789x")) == {}
+
+
+def test_a_sign_in_now_is_stored_under_the_name_a_release_before_accounts_backends_reads(
+    candidate,
+):
+    client = APIClient()
+    client.force_login(candidate)  # through accounts.backends.ModelBackend
+    key = client.cookies["sessionid"].value
+    stored = Session.objects.get(pk=key).get_decoded()  # as Django's own store reads it
+    assert stored[BACKEND_SESSION_KEY] == "django.contrib.auth.backends.ModelBackend"
+    assert SessionStore(key).load()[BACKEND_SESSION_KEY] == "accounts.backends.ModelBackend"
+    assert client.get(ME).status_code == 200
+
+
+def test_a_signed_out_or_expired_session_is_refused(candidate):
+    client = _signed_in(candidate, "accounts.backends.AuthenticationBackend")
+    assert client.get(ME).status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302  # the site's sign-out
+    assert client.get(ME).status_code == 401
+
+    client = _signed_in(candidate, "accounts.backends.AuthenticationBackend")
+    key = client.cookies["sessionid"].value
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
+        # Expiring at this very instant is expired, as Django's expire_date__gt=now has it.
+        Session.objects.filter(pk=key).update(expire_date=timezone.now())
+        assert client.get(ME).status_code == 401
 
 
 def test_a_session_naming_an_unknown_backend_is_not_signed_in(candidate):
