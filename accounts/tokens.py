@@ -11,7 +11,8 @@ or delete of the user, and every revocation, replaces it with a tombstone for as
 row could live (so a request that read the old row just before the change cannot cache it back),
 and a logout, a password change or a deactivation holds on the very next request in every
 process. Without Redis (the embedded default, or Redis unreachable) nothing is cached: a cache in
-one process's memory cannot hear another process's revocation.
+one process's memory cannot hear another process's revocation. A row not in the cache is read with
+a SELECT compiled once per process, and either way a refusal is simplejwt's own error.
 
 An access token's signature is checked once per process: the same bytes verified under the same
 signing settings verify the same way, so a token seen before is only checked for expiry again
@@ -25,9 +26,10 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
-from rest_framework.exceptions import AuthenticationFailed
+from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt import tokens as jwt_tokens
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed as JwtAuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -35,10 +37,13 @@ from rest_framework_simplejwt.tokens import RefreshToken, Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.models import User
+from vocahire.lib.rowcache import PkLookup
 
 VERSION_CLAIM = "ver"
 USER_CACHE_SECONDS = 60
 VERIFIED_TOKENS_MAX = 4096  # per process; a full cache starts over
+
+_user_by_id = PkLookup(User, field=api_settings.USER_ID_FIELD)  # simplejwt's lookup, compiled
 
 # raw access token -> the token simplejwt verified from it (signature, claims), this process
 _verified: dict[bytes, Token] = {}
@@ -143,22 +148,26 @@ class VersionedJWTAuthentication(JWTAuthentication):
         return user
 
     def _user_cached(self, validated_token: Token) -> User:
-        """simplejwt's user lookup and checks (found, active, password claim), the row cached."""
+        """simplejwt's user lookup and checks (found, active, password claim) with simplejwt's
+        errors, the row from the cache, or else read with a SELECT compiled once per process."""
         user_id = validated_token.get(api_settings.USER_ID_CLAIM)
-        if user_id is None or not _user_cache_on():
-            return super().get_user(validated_token)
+        if user_id is None:
+            return super().get_user(validated_token)  # simplejwt's InvalidToken
+        cached = _user_cache_on()
         key = _user_cache_key(user_id)
-        user = cache.get(key)
+        user = cache.get(key) if cached else None
         if not isinstance(user, User):  # a miss, or a tombstone: the row itself
-            user = super().get_user(validated_token)
-            cache.add(key, user, USER_CACHE_SECONDS)  # never over a tombstone
-            return user
+            user = _user_by_id.get(user_id)
+            if user is None:
+                raise JwtAuthenticationFailed(_("User not found"), code="user_not_found")
+            if cached:
+                cache.add(key, user, USER_CACHE_SECONDS)  # never over a tombstone
         if not user.is_active:
-            raise AuthenticationFailed("User is inactive", code="user_inactive")
+            raise JwtAuthenticationFailed(_("User is inactive"), code="user_inactive")
         if validated_token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(
             user.password
         ):
-            raise AuthenticationFailed(
-                "The user's password has been changed.", code="password_changed"
+            raise JwtAuthenticationFailed(
+                _("The user's password has been changed."), code="password_changed"
             )
         return user

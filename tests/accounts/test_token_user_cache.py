@@ -93,3 +93,38 @@ def test_every_process_forgets_a_changed_user_not_only_api_ones():
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "True"
+
+
+DEACTIVATED = "This account is deactivated. Contact support to reactivate it."
+GONE = "The account this token belongs to no longer exists. Sign in again."
+
+
+def _me(access: str):
+    return APIClient().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {access}")
+
+
+def test_a_cached_row_is_refused_in_the_same_words_as_a_row_read(shared_cache, candidate):
+    _settled(candidate)
+    access = str(AccessToken.for_user(candidate))
+    inactive = User.objects.get(pk=candidate.pk)
+    inactive.is_active = False
+    cache.set(tokens._user_cache_key(candidate.pk), inactive, tokens.USER_CACHE_SECONDS)
+    response = _me(access)
+    assert response.status_code == 401
+    assert response.json() == {"detail": DEACTIVATED, "code": "not_authenticated"}
+
+
+@pytest.mark.parametrize("change", ["deactivate", "delete"])
+def test_without_the_cache_each_request_reads_the_row_once_and_refuses_alike(monkeypatch, change):
+    monkeypatch.setattr(tokens, "_user_cache_on", lambda: False)  # Redis down, or embedded
+    candidate = User.objects.create_user("uncached@example.com", "a-long-passphrase-1")
+    access, client = str(AccessToken.for_user(candidate)), APIClient()
+    assert _user_queries(client, access) == (200, 1)
+    assert _user_queries(client, access) == (200, 1)  # nothing kept between requests
+    if change == "deactivate":
+        User.objects.filter(pk=candidate.pk).update(is_active=False)  # no save(), no signal
+    else:
+        User.objects.filter(pk=candidate.pk).delete()
+    response = _me(access)
+    assert response.status_code == 401
+    assert response.json()["detail"] == (DEACTIVATED if change == "deactivate" else GONE)
